@@ -1,0 +1,57 @@
+# Two commands for a newcomer: `make serve` (run the academy) and `make test` (run the tests).
+# Both set up everything they need: the virtual environment in .venv/, the npm packages
+# (Pyodide, axe-core) and the Debian packages (bubblewrap for the grading sandbox, chromium
+# for the browser tests).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+SITE_DIR ?= site
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# nbgrader runs `alembic` by name, so the venv's bin/ must be on PATH.
+export PATH := $(BIN):$(PATH)
+
+.PHONY: setup python-deps node-deps sandbox-deps browser-deps build serve test check lint clean
+
+setup: python-deps node-deps sandbox-deps
+
+python-deps: $(PY_STAMP)
+$(PY_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node-deps: $(NODE_STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian packages; installed only when missing (needs root, as on the council's build hosts).
+sandbox-deps:
+	@command -v bwrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; }
+
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+build: setup
+	$(BIN)/grader -v build --site-dir $(SITE_DIR)
+
+serve: build
+	$(BIN)/grader serve --site-dir $(SITE_DIR) --host $(HOST) --port $(PORT)
+
+check: setup
+	$(BIN)/grader check
+
+test: setup browser-deps
+	$(BIN)/python -m pytest
+
+lint: python-deps
+	$(BIN)/ruff check grader tests bench
+
+clean:
+	rm -rf $(SITE_DIR) .cache

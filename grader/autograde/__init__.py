@@ -1,0 +1,12 @@
+"""Grade untrusted nbgrader notebooks: precheck, sandboxed run, scoring, feedback.
+
+The one public entry point is `autograde(source, submission, *, limits=None) -> GradeResult`
+(and `autograde_many` for batches with parallel workers). The service calls these; it never
+imports nbgrader itself.
+"""
+
+from __future__ import annotations
+
+from grader.autograde.result import CellResult, GradeResult, Status
+
+__all__ = ["CellResult", "GradeResult", "Status"]
