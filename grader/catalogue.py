@@ -11,31 +11,55 @@ Layout (paths relative to the repository root)::
 
 `load_catalogue(root)` reads all of it and returns one validated, frozen `Catalogue`,
 or raises `CatalogueError` listing every problem with its file, place and a plain sentence.
+`read_catalogue(root)` returns what could be read together with the problems, for callers
+(such as `grader check`) that carry on and report more.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from grader.problems import Problem
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 KSB_PATTERN = r"^[KSB][0-9]{1,2}$"
+STANDARD_PATTERN = r"^ST[0-9]{4}$"
+NOTEBOOK_PATTERN = r"^[\w][\w .-]*\.ipynb$"
+RELATIVE_FILE_PATTERN = r"^[\w][\w .-]*(?:/[\w][\w .-]*)*$"
+"""A relative path whose parts start with a letter, digit or `_`: no leading `/`, no `..`."""
 COURSES_DIR = "courses"
 EXERCISES_DIR = "exercises"
 STANDARDS_FILE = "standards.yml"
 EXERCISES_FILE = "exercises.yml"
 TRACK_FILE = "track.yml"
 
+PATTERN_HINTS = {
+    SLUG_PATTERN: "use lower-case letters, digits and single hyphens, e.g. parking-fines",
+    KSB_PATTERN: "a KSB code is a letter K, S or B and a number, e.g. K8",
+    STANDARD_PATTERN: "a standard id is ST and four digits, e.g. ST0118",
+    NOTEBOOK_PATTERN: "give the file name of a notebook (.ipynb) in the exercise's folder",
+    RELATIVE_FILE_PATTERN: "give a relative path such as data/fines.csv, without '..'",
+}
+"""Advice shown when a value does not match one of the patterns above."""
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 KsbCode = Annotated[str, StringConstraints(pattern=KSB_PATTERN)]
+StandardId = Annotated[str, StringConstraints(pattern=STANDARD_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+RelativeFile = Annotated[str, StringConstraints(pattern=RELATIVE_FILE_PATTERN)]
+Minutes = Annotated[int, Field(ge=1, le=600, description="Estimated minutes for a learner.")]
+
+__all__ = [
+    "Audience", "Catalogue", "CatalogueError", "Exercise", "Ksb", "Lesson", "Module",
+    "Problem", "Standard", "Track", "json_schema", "load_catalogue", "read_catalogue",
+]
 
 
 class Strict(BaseModel):
@@ -68,10 +92,10 @@ class Ksb(Strict):
 class Standard(Strict):
     """An apprenticeship standard, e.g. ST0118 Data Analyst level 4."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^ST[0-9]{4}$")]
+    id: StandardId = Field(description="Institute reference, e.g. ST0118.")
     title: Text
     level: int = Field(ge=2, le=7)
-    version: Text
+    version: Text = Field(description="Version of the standard, in quotes, e.g. '1.1'.")
     ksbs: tuple[Ksb, ...] = Field(min_length=1)
 
 
@@ -81,15 +105,17 @@ class Exercise(Strict):
     id: Slug
     title: Text
     summary: Text = Field(description="One or two sentences shown on the exercise page.")
-    notebook: Text = Field(description="File name of the instructor notebook in exercises/<id>/.")
-    datasets: tuple[Text, ...] = Field(
+    notebook: Annotated[str, StringConstraints(pattern=NOTEBOOK_PATTERN)] = Field(
+        description="File name of the instructor notebook in exercises/<id>/."
+    )
+    datasets: tuple[RelativeFile, ...] = Field(
         default=(), description="Files beside the notebook that the learner's code reads."
     )
-    standard: Annotated[str, StringConstraints(pattern=r"^ST[0-9]{4}$")] | None = Field(
+    standard: StandardId | None = Field(
         default=None, description="Standard whose KSB codes `ksbs` refers to."
     )
     ksbs: tuple[KsbCode, ...] = Field(default=(), description="KSBs this exercise evidences.")
-    estimated_minutes: int = Field(ge=1, le=600)
+    estimated_minutes: Minutes
 
 
 class Lesson(Strict):
@@ -97,8 +123,8 @@ class Lesson(Strict):
 
     id: Slug
     title: Text
-    file: Text = Field(description="Markdown file, relative to the track's folder.")
-    estimated_minutes: int = Field(ge=1, le=600)
+    file: RelativeFile = Field(description="Markdown file, relative to the track's folder.")
+    estimated_minutes: Minutes
     outcomes: tuple[Text, ...] = Field(min_length=1)
     case_study: Text = Field(description="The Camden case study the lesson is built on.")
     exercises: tuple[Slug, ...] = Field(default=(), description="Exercise ids.")
@@ -116,11 +142,13 @@ class Module(Strict):
 class Track(Strict):
     """A learning track: self-study for all staff, or graded for apprentices."""
 
-    id: Slug
+    id: Slug = Field(description="Must match the track's folder name under courses/.")
     title: Text
     summary: Text
     audience: Audience
-    standard: Annotated[str, StringConstraints(pattern=r"^ST[0-9]{4}$")] | None = None
+    standard: StandardId | None = Field(
+        default=None, description="Required for a graded track: the standard it assesses."
+    )
     estimated_hours: float = Field(gt=0, le=200)
     outcomes: tuple[Text, ...] = Field(min_length=1)
     modules: tuple[Module, ...] = Field(min_length=1)
@@ -132,26 +160,16 @@ class ExerciseList(Strict):
     exercises: tuple[Exercise, ...]
 
 
+class ExerciseFile(Strict):
+    """The shape of exercises.yml before each exercise is validated on its own."""
+
+    exercises: tuple[Any, ...]
+
+
 class StandardList(Strict):
     """The contents of courses/standards.yml."""
 
     standards: tuple[Standard, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the catalogue, phrased for the course author."""
-
-    file: str
-    """Path of the file, relative to the repository root."""
-    location: str
-    """Where in the file, e.g. `modules[0].lessons[2].exercises` ('' for the whole file)."""
-    message: str
-    """A plain sentence saying what is wrong."""
-
-    def __str__(self) -> str:
-        where = f" ({self.location})" if self.location else ""
-        return f"{self.file}{where}: {self.message}"
 
 
 class CatalogueError(Exception):
@@ -167,12 +185,18 @@ class Catalogue:
     """Everything in courses/, validated and cross-checked."""
 
     root: Path
+    """Repository root (absolute)."""
     standards: dict[str, Standard]
     exercises: dict[str, Exercise]
     tracks: tuple[Track, ...]
+    defined_in: dict[str, str] = field(default_factory=dict)
+    """Exercise id -> the exercises.yml that defines it, relative to the root."""
 
     def track(self, track_id: str) -> Track:
-        return next(t for t in self.tracks if t.id == track_id)
+        for track in self.tracks:
+            if track.id == track_id:
+                return track
+        raise KeyError(f"no track '{track_id}' in {self.root / COURSES_DIR}")
 
     def lesson_path(self, track: Track, lesson: Lesson) -> Path:
         return self.root / COURSES_DIR / track.id / lesson.file
@@ -194,149 +218,28 @@ class Catalogue:
         return any(t.audience is Audience.GRADED for t in self.tracks_using(exercise_id))
 
 
-def _format_location(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+def read_catalogue(root: Path) -> tuple[Catalogue, tuple[Problem, ...]]:
+    """Read courses/ under `root`: what could be validated, and every problem found."""
+    from grader.catalogue_read import CatalogueReader  # it imports the models above
 
-
-def _plain(error: dict[str, Any]) -> str:
-    kind, msg = error["type"], error["msg"]
-    if kind == "extra_forbidden":
-        return f"unknown key '{error['loc'][-1]}' (check its spelling)"
-    if kind == "missing":
-        return f"required key '{error['loc'][-1]}' is missing"
-    if kind == "string_pattern_mismatch" and "[KSB]" in str(error.get("ctx", {})):
-        return f"bad KSB code {error['input']!r}: use a letter K, S or B and a number, e.g. K8"
-    if kind == "string_pattern_mismatch":
-        return f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
-    if kind == "enum":
-        return f"{error['input']!r} is not allowed: {msg.removeprefix('Input should be ')}"
-    return msg[0].lower() + msg[1:]
-
-
-def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
-    rel = str(path.relative_to(root))
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.append(Problem(rel, "", "file is missing"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problems.append(Problem(rel, where, f"malformed YAML: {getattr(exc, 'problem', exc)}"))
-    return None
-
-
-def _parse(model: type[BaseModel], data: Any, rel: str, problems: list[Problem]) -> Any:
-    if not isinstance(data, dict):
-        problems.append(Problem(rel, "", "must be a YAML mapping of keys to values"))
-        return None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            problems.append(Problem(rel, _format_location(err["loc"]), _plain(err)))
-        return None
-
-
-def _duplicates(ids: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    return [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
-
-
-def _check_exercise(
-    ex: Exercise,
-    ex_rel: str,
-    where: str,
-    root: Path,
-    standards: dict[str, Standard],
-    exercises: dict[str, Exercise],
-    problems: list[Problem],
-) -> None:
-    if ex.id in exercises:
-        problems.append(Problem(ex_rel, where, f"duplicate exercise id '{ex.id}'"))
-        return
-    exercises[ex.id] = ex
-    folder = root / EXERCISES_DIR / ex.id
-    if not (folder / ex.notebook).is_file():
-        problems.append(
-            Problem(ex_rel, where, f"notebook exercises/{ex.id}/{ex.notebook} does not exist")
-        )
-    for name in ex.datasets:
-        if not (folder / name).is_file():
-            problems.append(
-                Problem(ex_rel, where, f"dataset exercises/{ex.id}/{name} does not exist")
-            )
-    if ex.ksbs:
-        std = standards.get(ex.standard or "")
-        if std is None:
-            problems.append(
-                Problem(ex_rel, where, f"names KSBs but standard {ex.standard!r} is unknown")
-            )
-        else:
-            codes = {k.code for k in std.ksbs}
-            for code in ex.ksbs:
-                if code not in codes:
-                    problems.append(
-                        Problem(ex_rel, f"{where}.ksbs", f"bad KSB code '{code}': {std.id} "
-                                "has no such code")
-                    )
+    reader = CatalogueReader(Path(root).resolve())
+    reader.read()
+    catalogue = Catalogue(
+        root=reader.root,
+        standards=reader.standards,
+        exercises=reader.exercises,
+        tracks=tuple(reader.tracks),
+        defined_in=reader.defined_in,
+    )
+    return catalogue, tuple(reader.problems)
 
 
 def load_catalogue(root: Path) -> Catalogue:
     """Read and cross-check courses/ under `root`; raise CatalogueError listing all problems."""
-    root = Path(root).resolve()
-    problems: list[Problem] = []
-    courses = root / COURSES_DIR
-
-    std_rel = f"{COURSES_DIR}/{STANDARDS_FILE}"
-    std_list = _parse(
-        StandardList, _read_yaml(courses / STANDARDS_FILE, root, problems) or {}, std_rel, problems
-    )
-    standards = {s.id: s for s in std_list.standards} if std_list else {}
-
-    exercises: dict[str, Exercise] = {}
-    for ex_file in sorted(courses.glob(f"*/{EXERCISES_FILE}")):
-        ex_rel = str(ex_file.relative_to(root))
-        ex_list = _parse(ExerciseList, _read_yaml(ex_file, root, problems), ex_rel, problems)
-        for i, ex in enumerate(ex_list.exercises if ex_list else ()):
-            _check_exercise(ex, ex_rel, f"exercises[{i}]", root, standards, exercises, problems)
-
-    tracks: list[Track] = []
-    for track_file in sorted(courses.glob(f"*/{TRACK_FILE}")):
-        rel = str(track_file.relative_to(root))
-        track = _parse(Track, _read_yaml(track_file, root, problems), rel, problems)
-        if track is None:
-            continue
-        if track.id != track_file.parent.name:
-            problems.append(Problem(rel, "id", f"track id '{track.id}' must match its folder "
-                                    f"name '{track_file.parent.name}'"))
-        if track.audience is Audience.GRADED and track.standard not in standards:
-            problems.append(Problem(rel, "standard", f"graded track names unknown standard "
-                                    f"{track.standard!r}"))
-        for dup in _duplicates(m.id for m in track.modules):
-            problems.append(Problem(rel, "modules", f"duplicate module id '{dup}'"))
-        lesson_ids = [lesson.id for m in track.modules for lesson in m.lessons]
-        for dup in _duplicates(lesson_ids):
-            problems.append(Problem(rel, "modules", f"duplicate lesson id '{dup}'"))
-        for mi, module in enumerate(track.modules):
-            for li, lesson in enumerate(module.lessons):
-                where = f"modules[{mi}].lessons[{li}]"
-                if not (track_file.parent / lesson.file).is_file():
-                    problems.append(Problem(rel, f"{where}.file", f"lesson '{lesson.id}' points "
-                                            f"to {lesson.file}, which does not exist"))
-                for ex_id in lesson.exercises:
-                    if ex_id not in exercises:
-                        problems.append(Problem(rel, f"{where}.exercises", f"lesson "
-                                                f"'{lesson.id}' names unknown exercise '{ex_id}'"))
-        tracks.append(track)
-    for dup in _duplicates(t.id for t in tracks):
-        problems.append(Problem(COURSES_DIR, "", f"duplicate track id '{dup}'"))
+    catalogue, problems = read_catalogue(root)
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(root=root, standards=standards, exercises=exercises, tracks=tuple(tracks))
+    return catalogue
 
 
 def json_schema() -> dict[str, Any]:

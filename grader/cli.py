@@ -65,3 +65,130 @@ def schema(root: Path, write: bool) -> None:
         (root / "courses" / "catalogue.schema.json").write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@ROOT_OPTION
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to write the built site (emptied first).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".cache"),
+    show_default=True,
+    help="Where to keep the student notebooks and the JupyterLite builds between builds.",
+)
+def build(root: Path, site_dir: Path, cache_dir: Path) -> None:
+    """Build the course site: student notebooks, JupyterLite and the pages, into SITE_DIR."""
+    from grader.build import BuildError, build_site
+    from grader.catalogue import CatalogueError
+    from grader.lite import LiteBuildError
+    from grader.release import ReleaseError
+
+    try:
+        report = build_site(root, site_dir, cache_dir=cache_dir)
+    except CatalogueError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"Build stopped: {len(exc.problems)} problem(s) in the catalogue.", err=True)
+        sys.exit(1)
+    except (BuildError, LiteBuildError, ReleaseError) as exc:
+        click.echo(f"Build stopped: {exc}", err=True)
+        sys.exit(1)
+    lite = "reused from the cache" if report.lite_reused else "built"
+    click.echo(
+        f"Built {report.site_dir} in {report.total_seconds:.1f} s "
+        f"({report.exercises} exercises; JupyterLite {lite})."
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The built course site to serve at /.",
+)
+@click.option("--workers", default=1, show_default=True, type=int,
+              help="Grading worker processes to start beside the web server (0 for none).")
+@click.option("--no-demo", is_flag=True, help="Do not create the demo cohort.")
+def serve(host: str, port: int, site_dir: Path, workers: int, no_demo: bool) -> None:
+    """Run the academy: migrate, sync the catalogue, start a grading worker and the server."""
+    from grader.service.serve import ServeOptions
+    from grader.service.serve import serve as run
+
+    logging.getLogger().setLevel(logging.INFO)
+    run(ServeOptions(host=host, port=port, site_dir=site_dir, workers=workers, demo=not no_demo))
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command of the academy service (try `grader manage help`)."""
+    import os
+
+    from django.core.management import execute_from_command_line
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grader.service.settings")
+    execute_from_command_line(["grader manage", *args])
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")
+@click.option("--workers", default=2, show_default=True, help="Submissions graded at once.")
+@click.option(
+    "--feedback-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each graded submission's feedback page here (<name>.html).",
+)
+@click.option("--cell-timeout", type=float, help="Seconds a cell may run (default 30).")
+@click.option("--notebook-timeout", type=float, help="Seconds the whole notebook may run.")
+@click.option(
+    "--unsafe-no-sandbox",
+    is_flag=True,
+    help="DANGEROUS: run learner code without the sandbox (authoring or benchmarking only).",
+)
+def autograde(
+    source: Path,
+    submissions: tuple[Path, ...],
+    as_json: bool,
+    workers: int,
+    feedback_dir: Path | None,
+    cell_timeout: float | None,
+    notebook_timeout: float | None,
+    unsafe_no_sandbox: bool,
+) -> None:
+    """Grade SUBMISSIONS against the nbgrader instructor notebook SOURCE, in a sandbox."""
+    import dataclasses
+
+    from grader.autograde import GradingOptions, Limits, autograde_many
+
+    if unsafe_no_sandbox:
+        click.secho("WARNING: --unsafe-no-sandbox: learner code runs UNPROTECTED.", err=True,
+                    fg="red", bold=True)
+    overrides = {"cell_timeout": cell_timeout, "notebook_timeout": notebook_timeout}
+    limits = dataclasses.replace(Limits(), **{k: v for k, v in overrides.items() if v})
+    options = GradingOptions(limits=limits, workers=workers, unsafe_no_sandbox=unsafe_no_sandbox)
+    results = autograde_many(source, list(submissions), options=options)
+    for result in results:
+        if feedback_dir and result.feedback_html:
+            feedback_dir.mkdir(parents=True, exist_ok=True)
+            name = Path(result.submission).stem + ".html"
+            (feedback_dir / name).write_text(result.feedback_html, encoding="utf-8")
+        if as_json:
+            click.echo(json.dumps(result.to_json(), sort_keys=True))
+        else:
+            score = "-" if result.score is None else f"{result.score:g}"
+            detail = result.reason or ", ".join(result.flags)
+            click.echo(f"{result.submission}: {result.status.value} {score}/"
+                       f"{result.max_score:g} {detail}".rstrip())

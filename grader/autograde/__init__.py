@@ -7,6 +7,16 @@ imports nbgrader itself.
 
 from __future__ import annotations
 
+from grader.autograde.grade import GradingOptions, autograde, autograde_many
+from grader.autograde.limits import Limits
 from grader.autograde.result import CellResult, GradeResult, Status
 
-__all__ = ["CellResult", "GradeResult", "Status"]
+__all__ = [
+    "CellResult",
+    "GradeResult",
+    "GradingOptions",
+    "Limits",
+    "Status",
+    "autograde",
+    "autograde_many",
+]

@@ -1,0 +1,98 @@
+// Self-study progress, kept in this browser only (nothing is sent to any server).
+//
+// Storage: localStorage["cda-progress-v1"] = {"version": 1, "items": {<key>: <state>}}.
+// Keys come from grader/site.py: "lesson:<track>/<lesson>" and "exercise:<id>".
+// States: "read" (lesson), "started" and "done" (exercise). "done" is never downgraded.
+(function () {
+  "use strict";
+
+  var KEY = "cda-progress-v1";
+  var RANK = { started: 1, read: 2, done: 2 };
+  var LABELS = {
+    lesson: { read: "Read" },
+    exercise: { started: "Started", done: "Finished" },
+  };
+
+  function load() {
+    try {
+      var data = JSON.parse(window.localStorage.getItem(KEY) || "null");
+      if (data && data.version === 1 && data.items && typeof data.items === "object") {
+        return data;
+      }
+    } catch (e) {
+      // Storage blocked or corrupt: start again rather than break the page.
+    }
+    return { version: 1, items: {} };
+  }
+
+  function save(data) {
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(data));
+    } catch (e) {
+      // Storage blocked (for example by a browser policy): progress is not kept.
+    }
+  }
+
+  function state(key) {
+    return load().items[key] || null;
+  }
+
+  function mark(key, value) {
+    var data = load();
+    var current = data.items[key];
+    if (current && (RANK[current] || 0) >= (RANK[value] || 0)) {
+      return;
+    }
+    data.items[key] = value;
+    save(data);
+    render();
+  }
+
+  function kind(key) {
+    return key.split(":")[0];
+  }
+
+  function render() {
+    var items = load().items;
+    document.querySelectorAll(".cda-status[data-progress-key]").forEach(function (el) {
+      var key = el.getAttribute("data-progress-key");
+      var value = items[key] || "";
+      var label = (LABELS[kind(key)] || {})[value] || "Not started";
+      el.textContent = label;
+      el.setAttribute("data-state", value || "none");
+    });
+    document.querySelectorAll(".cda-progress-summary").forEach(function (box) {
+      var keys = (box.getAttribute("data-progress-keys") || "").split(" ").filter(Boolean);
+      var read = 0;
+      var done = 0;
+      keys.forEach(function (key) {
+        if (kind(key) === "lesson" && items[key] === "read") read += 1;
+        if (kind(key) === "exercise" && items[key] === "done") done += 1;
+      });
+      var text = box.querySelector(".cda-progress-summary__text");
+      if (text) {
+        text.textContent =
+          "Lessons read: " + read + " of " + box.getAttribute("data-lessons") +
+          ". Exercises finished: " + done + " of " + box.getAttribute("data-exercises") + ".";
+      }
+    });
+  }
+
+  window.cdaProgress = { key: KEY, mark: mark, state: state, render: render };
+
+  function start() {
+    document.querySelectorAll(".cda-lesson[data-progress-read]").forEach(function (el) {
+      mark(el.getAttribute("data-progress-read"), "read");
+    });
+    render();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+  window.addEventListener("storage", function (event) {
+    if (event.key === KEY) render();
+  });
+})();

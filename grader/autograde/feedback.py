@@ -1,0 +1,61 @@
+"""The learner's feedback page: score per question, visible test messages, hidden tests as
+pass or fail only. Never the test source or expected values; learner output sanitised."""
+
+from __future__ import annotations
+
+import html
+
+import nh3
+
+from grader.autograde.result import CellResult
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Feedback: {title}</title>
+<style>body{{font-family:sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}}
+table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #999;padding:.4rem;
+text-align:left;vertical-align:top}}.pass{{color:#00703c}}.fail{{color:#d4351c}}
+pre{{white-space:pre-wrap;margin:0}}</style></head>
+<body><h1>Feedback: {title}</h1>
+<p>Your score: <strong>{score}</strong> out of {autograded} points marked automatically.{manual}</p>
+<table><thead><tr><th>Question</th><th>Result</th><th>Points</th><th>What the test said</th>
+</tr></thead><tbody>
+{rows}
+</tbody></table></body></html>
+"""
+ROW = "<tr><td>{name}</td><td class=\"{css}\">{result}</td><td>{points}</td><td>{message}</td></tr>"
+
+
+def sanitise(text: str) -> str:
+    """Learner-controlled text made safe: escaped, then cleaned (no tags survive either way)."""
+    return nh3.clean(html.escape(text), tags=set(), attributes={}, url_schemes=set())
+
+
+def _points(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _row(cell: CellResult) -> str:
+    name = html.escape(cell.grade_id)
+    if cell.kind == "manual":
+        return ROW.format(name=name, css="", result="Marked by your tutor",
+                          points=f"{_points(cell.score)} / {cell.max_score:g}", message="")
+    passed = cell.score is not None and cell.score >= cell.max_score
+    result = "Passed" if passed else ("Partly passed" if cell.score else "Not passed")
+    if cell.hidden:
+        message = "Hidden test: only the result is shown."
+    else:
+        message = f"<pre>{sanitise(cell.message)}</pre>" if cell.message else ""
+    return ROW.format(name=name, css="pass" if passed else "fail", result=result,
+                      points=f"{_points(cell.score)} / {cell.max_score:g}", message=message)
+
+
+def render(title: str, cells: tuple[CellResult, ...], score: float) -> str:
+    """The feedback page for one graded submission."""
+    autograded = sum(c.max_score for c in cells if c.kind == "autograded")
+    manual = sum(c.max_score for c in cells if c.kind == "manual")
+    note = f" Your tutor will mark the other {manual:g} points." if manual else ""
+    return PAGE.format(title=html.escape(title), score=f"{score:g}",
+                       autograded=f"{autograded:g}", manual=note,
+                       rows="\n".join(_row(c) for c in cells))

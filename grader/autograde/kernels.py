@@ -1,0 +1,149 @@
+"""Sandboxed IPython kernels, started ahead of need: a fresh one per submission, never reused.
+
+Starting a kernel and importing pandas is most of the cost of grading a notebook, so a pool
+keeps the next kernels starting while the current ones run. A kernel that has run one
+learner's code is shut down and its sandbox destroyed; it never grades anyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client import AsyncKernelManager
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.kernelspec import KernelSpec
+
+from grader.autograde.limits import Limits
+from grader.autograde.sandbox import SANDBOX_GID, SANDBOX_UID, Sandbox
+
+log = logging.getLogger(__name__)
+
+STARTUP_TIMEOUT = 60.0
+# Imported (into sys.modules only, not the learner's namespace) before any learner code runs.
+DEFAULT_PRELOAD = ("pandas",)
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose connection file the unprivileged sandbox user can read."""
+
+    async def _async_pre_start_kernel(self, **kw):  # type: ignore[no-untyped-def]
+        cmd, kw = await super()._async_pre_start_kernel(**kw)
+        os.chown(self.connection_file, SANDBOX_UID, SANDBOX_GID)
+        return cmd, kw
+
+
+@dataclass
+class StartedKernel:
+    """A ready kernel in its own sandbox, for exactly one submission."""
+
+    sandbox: Sandbox | None
+    km: AsyncKernelManager
+    kc: AsyncKernelClient
+
+    async def close(self) -> None:
+        """Stop the client, kill the kernel and everything in its sandbox."""
+        with contextlib.suppress(Exception):
+            self.kc.stop_channels()
+        with contextlib.suppress(Exception):
+            await self.km.shutdown_kernel(now=True)
+        if self.sandbox is not None:
+            await asyncio.to_thread(self.sandbox.close)
+        with contextlib.suppress(Exception):
+            await self.km.cleanup_resources()
+
+
+def _kernel_argv(preload: tuple[str, ...]) -> list[str]:
+    argv = [
+        str(Path(sys.prefix) / "bin" / "python"), "-m", "ipykernel_launcher",
+        "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.log_level=ERROR",
+    ]
+    if preload:
+        names = ", ".join(preload)
+        line = f"import {names}; del {names.split('.')[0] if len(preload) == 1 else names}"
+        argv.append(f"--IPKernelApp.exec_lines={line}")
+    return argv
+
+
+async def start_kernel(
+    limits: Limits,
+    datasets: tuple[tuple[Path, str], ...],
+    *,
+    sandboxed: bool = True,
+    preload: tuple[str, ...] = DEFAULT_PRELOAD,
+) -> StartedKernel:
+    """Start one kernel (in a new sandbox unless `sandboxed` is False) and wait until ready."""
+    sandbox = Sandbox(limits, datasets) if sandboxed else None
+    try:
+        if sandbox is not None:
+            comm = sandbox.comm_dir
+            argv = sandbox.command(_kernel_argv(preload))
+            km = SandboxedKernelManager(
+                transport="ipc", ip=str(comm / "kernel"),
+                connection_file=str(comm / "kernel.json"),
+            )
+        else:
+            argv = _kernel_argv(preload)
+            km = AsyncKernelManager()
+        km._kernel_spec = KernelSpec(
+            argv=argv, display_name="Python 3 (grader)", language="python",
+            interrupt_mode="message",
+        )
+        # The kernel's own stdout/stderr (not cell output) must not reach the grader's terminal.
+        await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
+    except BaseException:
+        if sandbox is not None:
+            sandbox.close()
+        raise
+    return StartedKernel(sandbox, km, kc)
+
+
+class KernelPool:
+    """Keeps up to `size` kernels starting or ready; `take()` hands each out once."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        datasets: tuple[tuple[Path, str], ...],
+        *,
+        size: int,
+        sandboxed: bool = True,
+        preload: tuple[str, ...] = DEFAULT_PRELOAD,
+    ) -> None:
+        self._start_args = (limits, datasets)
+        self._options = {"sandboxed": sandboxed, "preload": preload}
+        self._size = size
+        self._pending: list[asyncio.Task[StartedKernel]] = []
+
+    def _fill(self) -> None:
+        while len(self._pending) < self._size:
+            self._pending.append(
+                asyncio.ensure_future(start_kernel(*self._start_args, **self._options))
+            )
+
+    async def take(self) -> StartedKernel:
+        """The next ready kernel; another starts in its place."""
+        self._fill()
+        task = self._pending.pop(0)
+        self._fill()
+        return await task
+
+    async def close(self) -> None:
+        """Shut down kernels started but never used."""
+        pending, self._pending = self._pending, []
+        for task in pending:
+            try:
+                kernel = await task
+            except Exception:  # noqa: BLE001 - a failed spare start needs no cleanup
+                continue
+            await kernel.close()

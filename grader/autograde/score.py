@@ -1,0 +1,80 @@
+"""Score an executed notebook the way nbgrader does, trusting only what the checks confirm."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nbformat import NotebookNode
+from nbgrader import utils
+
+from grader.autograde import probe
+from grader.autograde.merge import CANARY, GRADER_KEY, PROBE, role
+from grader.autograde.result import CellResult
+from grader.autograde.run import Execution
+from grader.autograde.source import grade_id, has_hidden_tests, is_scored, is_test
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+NOT_RUN = "This test did not run: the notebook stopped before it (see the note above)."
+UNTRUSTED = "This test could not be trusted: the notebook changed how cells run."
+
+
+@dataclass(frozen=True)
+class Scored:
+    cells: tuple[CellResult, ...]
+    flags: tuple[str, ...]
+
+
+def _message(cell: NotebookNode) -> str:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return _ANSI.sub("", f"{output.get('ename', '')}: {output.get('evalue', '')}")[:500]
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            return _ANSI.sub("", str(output.get("text", "")))[:500]
+    return ""
+
+
+def _canaries(execution: Execution, nonce: str) -> tuple[dict[str, bool], list[str]]:
+    held: dict[str, bool] = {}
+    flags: list[str] = []
+    for index, cell in enumerate(execution.nb.cells):
+        if role(cell) == CANARY:
+            after = cell.metadata[GRADER_KEY]["after"]
+            ran = index in execution.replies
+            ok = probe.canary_held(execution.replies.get(index), cell.get("outputs", []), nonce)
+            held[after] = ok
+            if ran and not ok:
+                flags.append("tampering:canary")
+        elif role(cell) == PROBE:
+            if index in execution.replies:
+                flags += probe.probe_flags(execution.replies[index], cell.outputs, nonce)
+    return held, flags
+
+
+def score(execution: Execution, nonce: str) -> Scored:
+    """CellResults in notebook order, and the flags the in-kernel checks raised."""
+    held, flags = _canaries(execution, nonce)
+    cells = []
+    for index, cell in enumerate(execution.nb.cells):
+        if not is_scored(cell) or role(cell):
+            continue
+        points = float(cell.metadata.nbgrader.get("points", 0) or 0)
+        if is_test(cell):
+            hidden = has_hidden_tests(cell)
+            if index not in execution.replies:
+                earned, message = 0.0, NOT_RUN
+            elif not held.get(grade_id(cell), False):
+                earned, message = 0.0, UNTRUSTED
+            else:
+                earned, _ = utils.determine_grade(cell)
+                message = _message(cell)
+            cells.append(CellResult(grade_id(cell), float(earned or 0.0), points,
+                                    kind="autograded", hidden=hidden,
+                                    message="" if hidden else message))
+        elif utils.is_grade(cell):
+            earned, _ = utils.determine_grade(cell)
+            cells.append(CellResult(grade_id(cell), None if earned is None else float(earned),
+                                    points, kind="manual"))
+        else:  # a task: always for a person to mark
+            cells.append(CellResult(grade_id(cell), None, points, kind="manual"))
+    return Scored(tuple(cells), tuple(dict.fromkeys(flags)))

@@ -1,0 +1,151 @@
+"""The whole site build: catalogue -> student notebooks -> JupyterLite -> mkdocs -> site/.
+
+`build_site(root, site_dir, cache_dir=...)` runs the steps in `STEPS` and returns a
+`BuildReport` with each step's time. Heavy artefacts live in the cache folder, outside the
+site: the student notebooks (the JupyterLite contents) and the JupyterLite builds, which
+`grader.lite` redoes only when its inputs change and copies into `site/lite/`.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.catalogue import Catalogue, load_catalogue
+from grader.site import LITE_DIR
+
+log = logging.getLogger(__name__)
+
+CONTENTS_DIR = "lite-contents"
+"""Folder under the cache folder: student notebooks and datasets, one folder per exercise."""
+
+
+class BuildError(Exception):
+    """The site could not be built; the message says which step failed and why."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did and how long each step took."""
+
+    site_dir: Path
+    """The built site."""
+    exercises: int
+    """Exercises released into the JupyterLite contents."""
+    lite_reused: bool
+    """True when the cached JupyterLite build was reused because no input changed."""
+    lite_size_bytes: int
+    """Size of the JupyterLite build (site/lite)."""
+    pyodide_size_bytes: int
+    """Size of its self-hosted Pyodide folder."""
+    timings: dict[str, float]
+    """Seconds per step, in the order the steps ran."""
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+@dataclass
+class _Build:
+    """State passed from step to step."""
+
+    root: Path
+    site_dir: Path
+    cache_dir: Path
+    config_file: Path
+    catalogue: Catalogue | None = None
+    lite_reused: bool = False
+    lite_size_bytes: int = 0
+    pyodide_size_bytes: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _load(b: _Build) -> None:
+    b.catalogue = load_catalogue(b.root)
+
+
+def _release(b: _Build) -> None:
+    from grader.release import release_exercise
+
+    assert b.catalogue is not None
+    contents = b.cache_dir / CONTENTS_DIR
+    if contents.exists():
+        shutil.rmtree(contents)
+    contents.mkdir(parents=True)
+    for exercise in b.catalogue.exercises.values():
+        release_exercise(b.catalogue, exercise, contents)
+
+
+def _lite(b: _Build) -> None:
+    from grader.lite import build_lite
+
+    result = build_lite(b.cache_dir / CONTENTS_DIR, b.site_dir / LITE_DIR, cache_dir=b.cache_dir)
+    b.lite_reused = result.cache_hit
+    b.lite_size_bytes = result.size_bytes
+    b.pyodide_size_bytes = result.pyodide_size_bytes
+
+
+def _pages(b: _Build) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    from grader.mkdocs_hooks import ROOT_KEY
+
+    try:
+        config = load_config(config_file=str(b.config_file), site_dir=str(b.site_dir))
+        config.extra[ROOT_KEY] = str(b.root)
+        build(config)
+    except (Abort, MkDocsException) as exc:
+        raise BuildError(f"mkdocs could not build the pages ({b.config_file}): {exc}") from exc
+
+
+# Order matters: the catalogue is checked before anything is built; the student notebooks
+# are the JupyterLite contents; mkdocs empties site_dir when it builds, so JupyterLite (built
+# or reused from the cache) is copied into site_dir/lite after the pages.
+STEPS: tuple[tuple[str, Callable[[_Build], None]], ...] = (
+    ("catalogue", _load),
+    ("student notebooks", _release),
+    ("pages", _pages),
+    ("JupyterLite", _lite),
+)
+
+
+def build_site(
+    root: Path, site_dir: Path, *, cache_dir: Path, config_file: Path | None = None
+) -> BuildReport:
+    """Build the course site for the catalogue under `root` into `site_dir`.
+
+    `config_file` defaults to `root/mkdocs.yml`; tests point it at the repository's
+    mkdocs.yml to build a small catalogue of their own. Raises `CatalogueError` (every
+    problem with its file) or `BuildError`, `ReleaseError` from the step that failed.
+    """
+    root = Path(root).resolve()
+    b = _Build(
+        root=root,
+        site_dir=Path(site_dir).resolve(),
+        cache_dir=Path(cache_dir).resolve(),
+        config_file=Path(config_file or root / "mkdocs.yml").resolve(),
+    )
+    b.cache_dir.mkdir(parents=True, exist_ok=True)
+    for name, step in STEPS:
+        start = time.perf_counter()
+        step(b)
+        b.timings[name] = time.perf_counter() - start
+        log.info("%s: %.1f s", name, b.timings[name])
+    assert b.catalogue is not None
+    report = BuildReport(
+        site_dir=b.site_dir,
+        exercises=len(b.catalogue.exercises),
+        lite_reused=b.lite_reused,
+        lite_size_bytes=b.lite_size_bytes,
+        pyodide_size_bytes=b.pyodide_size_bytes,
+        timings=dict(b.timings),
+    )
+    log.info("built %s in %.1f s", report.site_dir, report.total_seconds)
+    return report

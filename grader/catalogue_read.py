@@ -1,0 +1,183 @@
+"""Reading courses/ into catalogue models and cross-checking them (see grader.catalogue).
+
+`CatalogueReader(root).read()` collects everything that validates and every problem met, so
+that one mistake does not hide the next: each exercise is validated on its own, and a lesson
+naming an exercise whose entry is invalid is not reported twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from grader.catalogue import (
+    COURSES_DIR,
+    EXERCISES_DIR,
+    EXERCISES_FILE,
+    PATTERN_HINTS,
+    STANDARDS_FILE,
+    TRACK_FILE,
+    Audience,
+    Exercise,
+    ExerciseFile,
+    Lesson,
+    Standard,
+    StandardList,
+    Track,
+)
+from grader.problems import Problem, parse_file, read_mapping, validate
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    """Ids seen more than once, each listed once, in order of first repeat."""
+    seen: set[str] = set()
+    dups: list[str] = []
+    for i in ids:
+        if i in seen and i not in dups:
+            dups.append(i)
+        seen.add(i)
+    return dups
+
+
+class CatalogueReader:
+    """Collects what can be read under one root and every problem met on the way."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.courses = root / COURSES_DIR
+        self.problems: list[Problem] = []
+        self.standards: dict[str, Standard] = {}
+        self.exercises: dict[str, Exercise] = {}
+        self.defined_in: dict[str, str] = {}
+        self.invalid_exercises: set[str] = set()
+        """Ids of exercises whose entry is invalid (already reported)."""
+        self.tracks: list[Track] = []
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def problem(self, path: Path | str, location: str, message: str) -> None:
+        rel = path if isinstance(path, str) else self.rel(path)
+        self.problems.append(Problem(rel, location, message))
+
+    def read_standards(self) -> None:
+        path = self.courses / STANDARDS_FILE
+        if not path.exists():
+            return  # only needed once a track or exercise names a standard
+        parsed = parse_file(path, self.root, StandardList, self.problems, PATTERN_HINTS)
+        for i, std in enumerate(parsed.standards if parsed else ()):
+            if std.id in self.standards:
+                self.problem(path, f"standards[{i}].id", f"duplicate standard id '{std.id}'")
+            for dup in _duplicates(k.code for k in std.ksbs):
+                self.problem(path, f"standards[{i}].ksbs", f"KSB code '{dup}' is listed twice")
+            self.standards.setdefault(std.id, std)
+
+    def unknown_standard(self, std_id: str) -> str:
+        listed = ", ".join(sorted(self.standards)) or "none"
+        return f"standard '{std_id}' is not in {COURSES_DIR}/{STANDARDS_FILE} (it lists: {listed})"
+
+    def read_exercises(self, path: Path) -> None:
+        # Each exercise is validated on its own, so that one bad entry does not hide the
+        # others (and make every lesson that uses them look wrong).
+        data = read_mapping(path, self.root, self.problems)
+        rel = self.rel(path)
+        if data is None:
+            return
+        validate(ExerciseFile, data, rel, self.problems, PATTERN_HINTS)
+        items = data.get("exercises")
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            where = f"exercises[{i}]"
+            ex = validate(Exercise, item, rel, self.problems, PATTERN_HINTS, ("exercises", i))
+            if ex is None:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    self.invalid_exercises.add(item["id"])
+                continue
+            if ex.id in self.exercises:
+                self.problem(path, f"{where}.id", f"exercise id '{ex.id}' is already defined "
+                             f"in {self.defined_in[ex.id]}")
+                continue
+            self.exercises[ex.id] = ex
+            self.defined_in[ex.id] = rel
+            folder = self.root / EXERCISES_DIR / ex.id
+            if not (folder / ex.notebook).is_file():
+                self.problem(path, f"{where}.notebook",
+                             f"notebook {EXERCISES_DIR}/{ex.id}/{ex.notebook} does not exist")
+            for d, name in enumerate(ex.datasets):
+                if not (folder / name).is_file():
+                    self.problem(path, f"{where}.datasets[{d}]",
+                                 f"dataset {EXERCISES_DIR}/{ex.id}/{name} does not exist")
+            self.check_ksbs(ex, path, where)
+
+    def check_ksbs(self, ex: Exercise, path: Path, where: str) -> None:
+        if not ex.ksbs:
+            return
+        if ex.standard is None:
+            self.problem(path, f"{where}.standard",
+                         "an exercise that names KSBs must name their standard, e.g. ST0118")
+            return
+        std = self.standards.get(ex.standard)
+        if std is None:
+            self.problem(path, f"{where}.standard", self.unknown_standard(ex.standard))
+            return
+        codes = {k.code for k in std.ksbs}
+        for k, code in enumerate(ex.ksbs):
+            if code not in codes:
+                self.problem(path, f"{where}.ksbs[{k}]",
+                             f"KSB code '{code}' is not in standard {std.id}")
+
+    def read_track(self, path: Path) -> None:
+        track = parse_file(path, self.root, Track, self.problems, PATTERN_HINTS)
+        if track is None:
+            return
+        folder = path.parent.name
+        if track.id != folder:
+            self.problem(path, "id", f"track id '{track.id}' must match its folder name "
+                         f"'{folder}'")
+        if track.audience is Audience.GRADED and track.standard is None:
+            self.problem(path, "standard", "a graded track must name the apprenticeship "
+                         "standard it assesses, e.g. standard: ST0118")
+        elif track.standard is not None and track.standard not in self.standards:
+            self.problem(path, "standard", self.unknown_standard(track.standard))
+        for dup in _duplicates(m.id for m in track.modules):
+            self.problem(path, "modules", f"module id '{dup}' is used more than once")
+        lesson_ids = [lesson.id for m in track.modules for lesson in m.lessons]
+        for dup in _duplicates(lesson_ids):
+            self.problem(path, "modules", f"lesson id '{dup}' is used more than once in "
+                         "this track")
+        for mi, module in enumerate(track.modules):
+            for li, lesson in enumerate(module.lessons):
+                self.check_lesson(track, lesson, path, f"modules[{mi}].lessons[{li}]")
+        self.tracks.append(track)
+
+    def check_lesson(self, track: Track, lesson: Lesson, path: Path, where: str) -> None:
+        lesson_file = path.parent / lesson.file
+        if not lesson_file.is_file():
+            self.problem(path, f"{where}.file", f"lesson '{lesson.id}' points to "
+                         f"{self.rel(lesson_file)}, which does not exist")
+        for e, ex_id in enumerate(lesson.exercises):
+            ex = self.exercises.get(ex_id)
+            if ex is None and ex_id in self.invalid_exercises:
+                continue
+            if ex is None:
+                self.problem(path, f"{where}.exercises[{e}]", f"lesson '{lesson.id}' names "
+                             f"exercise '{ex_id}', which no {COURSES_DIR}/*/{EXERCISES_FILE} "
+                             "defines")
+            elif (track.audience is Audience.GRADED and ex.ksbs and track.standard
+                  and ex.standard and ex.standard != track.standard):
+                self.problem(path, f"{where}.exercises[{e}]", f"exercise '{ex_id}' gives "
+                             f"evidence for {ex.standard}, but this track assesses "
+                             f"{track.standard}")
+
+    def read(self) -> None:
+        if not self.courses.is_dir():
+            self.problem(COURSES_DIR, "", "the folder does not exist")
+            return
+        self.read_standards()
+        for path in sorted(self.courses.glob(f"*/{EXERCISES_FILE}")):
+            self.read_exercises(path)
+        track_files = sorted(self.courses.glob(f"*/{TRACK_FILE}"))
+        if not track_files:
+            self.problem(COURSES_DIR, "", f"no track found: add {COURSES_DIR}/<track-id>/"
+                         f"{TRACK_FILE}")
+        for path in track_files:
+            self.read_track(path)

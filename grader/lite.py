@@ -1,0 +1,307 @@
+"""Build the JupyterLite site that runs the exercises in the browser, offline.
+
+`build_lite(contents, out_dir, cache_dir=...)` turns a folder of notebooks and data files into
+a JupyterLite site with a self-hosted Pyodide (see `grader.pyodide_vendor`). The build is kept
+in `cache_dir` under a hash of everything that goes into it and copied to `out_dir`; a second
+call with the same inputs copies the cached build and does not run `jupyter lite build`.
+
+The learner's work lives in the browser's IndexedDB. Its name is part of the site's public
+contract: changing it between releases hides every learner's saved notebooks (JupyterLite
+issue 1686), so it is a constant here and never derived from the URL the site is served at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib.metadata import version as installed_version
+from pathlib import Path
+from urllib.parse import quote
+
+from grader import pyodide_vendor, versions
+
+log = logging.getLogger(__name__)
+
+#: Name of the browser storage for learners' files (JupyterLite's `contentsStorageName`).
+#: NEVER change it: learners would lose their saved work.
+STORAGE_NAME = "camden-data-academy"
+#: IndexedDB database holding the files. JupyterLite 0.6.4 gives `contentsStorageName` to
+#: localforage as the database name unchanged (its default is "JupyterLite Storage - <baseUrl>").
+INDEXEDDB_NAME = STORAGE_NAME
+#: Object store of the saved files. Key: the path in the file browser ("<exercise>/<nb>.ipynb");
+#: value: {"name", "path", "type": "notebook", "format": "json", "content": <notebook>, ...}.
+INDEXEDDB_FILES_STORE = "files"
+#: Object store of the checkpoints (the notebook as first opened). Key: path; value: a list.
+INDEXEDDB_CHECKPOINTS_STORE = "checkpoints"
+#: Selector of the kernel status once the kernel is ready to run cells.
+KERNEL_IDLE_SELECTOR = '.jp-Notebook-ExecutionIndicator[data-status="idle"]'
+
+PYODIDE_DIR = "static/pyodide"
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
+MANIFEST = ".lite-build.json"
+KEEP_CACHED_BUILDS = 3
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PYODIDE_CORE = REPO_ROOT / "node_modules" / "pyodide"
+
+#: `jupyter-lite.json`: the kernel loads Pyodide from this site only and never asks PyPI.
+LITE_CONFIG = {
+    "jupyter-lite-schema-version": 0,
+    "jupyter-config-data": {
+        "appName": "Camden Data Academy",
+        "contentsStorageName": STORAGE_NAME,
+        "settingsStorageName": STORAGE_NAME,
+        "litePluginSettings": {
+            KERNEL_PLUGIN: {
+                "pyodideUrl": f"./{PYODIDE_DIR}/pyodide.js",
+                "disablePyPIFallback": True,
+            }
+        },
+    },
+}
+#: `overrides.json`: the single-notebook page without its header, fit for an iframe.
+SETTINGS_OVERRIDES = {
+    "@jupyter-notebook/application-extension:top": {"visible": "no"},
+    "@jupyterlab/docmanager-extension:plugin": {"autosaveInterval": 30},
+}
+#: Options of `jupyter lite build` besides the folders: the single-notebook app (and lab, which
+#: it links to), no source maps, no shared packages that no extension uses. The virtualenv's
+#: own lab extensions (nbgrader's among them) are ignored; only the kernel's is copied in.
+BUILD_OPTIONS = (
+    "--apps", "notebooks", "--apps", "lab",
+    "--no-sourcemaps", "--no-unused-shared-packages", "--ignore-sys-prefix",
+)  # fmt: skip
+
+
+class LiteBuildError(Exception):
+    """The JupyterLite site could not be built; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class LiteBuild:
+    """A JupyterLite site, ready to serve."""
+
+    path: Path
+    """The copy in `out_dir`."""
+    cache_path: Path
+    """The cached build it was copied from."""
+    cache_key: str
+    """sha256 over every input of the build."""
+    cache_hit: bool
+    """True when the cached build was reused and `jupyter lite build` did not run."""
+    seconds: float
+    """Wall time of the call."""
+    size_bytes: int
+    """Size of the site."""
+    pyodide_size_bytes: int
+    """Size of its `static/pyodide/` folder."""
+    packages: tuple[str, ...]
+    """Python packages the browser can load (the pruned lock)."""
+
+
+def notebook_url(path: str) -> str:
+    """URL, relative to the site, of the single-notebook page for `path` in the contents."""
+    return f"notebooks/index.html?path={quote(path)}"
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def cache_key(contents: Path, *, pyodide_core: Path) -> str:
+    """sha256 over the contents, the pins, this code, the configuration and Pyodide's files."""
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    for path in _files(contents):
+        add(f"contents/{path.relative_to(contents).as_posix()}", path.read_bytes())
+    for module in (versions, pyodide_vendor, sys.modules[__name__]):
+        add(f"code/{module.__name__}", Path(module.__file__ or "").read_bytes())
+    for name in ("jupyterlite-core", "jupyterlite-pyodide-kernel"):
+        add(f"installed/{name}", installed_version(name).encode())
+    add("config", json.dumps([LITE_CONFIG, SETTINGS_OVERRIDES, BUILD_OPTIONS]).encode())
+    for name in sorted(versions.PYODIDE_CORE_SHA256):
+        core_file = pyodide_core / name
+        data = pyodide_vendor.sha256_file(core_file) if core_file.is_file() else "missing"
+        add(f"pyodide/{name}", data.encode())
+    return digest.hexdigest()
+
+
+def _check_installed() -> None:
+    pins = {
+        "jupyterlite-core": versions.JUPYTERLITE_CORE_VERSION,
+        "jupyterlite-pyodide-kernel": versions.JUPYTERLITE_PYODIDE_KERNEL_VERSION,
+    }
+    for name, pinned in pins.items():
+        if installed_version(name) != pinned:
+            raise LiteBuildError(
+                f"grader/versions.py: pins {name} {pinned}, "
+                f"but {installed_version(name)} is installed"
+            )
+
+
+def _kernel_extension() -> Path:
+    folder = Path(sys.prefix) / "share/jupyter/labextensions" / KERNEL_EXTENSION
+    if not (folder / "package.json").is_file():
+        raise LiteBuildError(f"{folder}: the Pyodide kernel's lab extension is not installed")
+    return folder
+
+
+def _prepare_lite_dir(lite_dir: Path, *, pyodide_core: Path, downloads: Path) -> None:
+    """Write the JupyterLite source folder: config, extension, Pyodide, piplite wheels."""
+    lite_dir.mkdir(parents=True)
+    (lite_dir / "jupyter-lite.json").write_text(json.dumps(LITE_CONFIG, indent=2), "utf-8")
+    (lite_dir / "overrides.json").write_text(json.dumps(SETTINGS_OVERRIDES, indent=2), "utf-8")
+    # jupyterlite-core 0.6.4 skips extensions put in <lite_dir>/extensions (its `build` step
+    # yields a generator instead of tasks), so the kernel's is copied to a folder of its own.
+    extensions = lite_dir / "labextensions"
+    shutil.copytree(_kernel_extension(), extensions / KERNEL_EXTENSION)
+    build_config = {"FederatedExtensionAddon": {"extra_labextensions_path": [str(extensions)]}}
+    (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config), "utf-8")
+    pyodide_vendor.assemble_pyodide(
+        lite_dir / PYODIDE_DIR, core_dir=pyodide_core, downloads=downloads
+    )
+    wheels = pyodide_vendor.download_pypi_files(versions.PIPLITE_WHEELS, downloads)
+    (lite_dir / "pypi").mkdir()
+    for wheel in wheels.values():
+        shutil.copy2(wheel, lite_dir / "pypi" / wheel.name)
+
+
+def _run_jupyter_lite(lite_dir: Path, output: Path, contents: Path) -> None:
+    command = [
+        sys.executable, "-m", "jupyterlite_core", "build",
+        "--lite-dir", str(lite_dir), "--output-dir", str(output),
+        "--contents", str(contents.resolve()), *BUILD_OPTIONS,
+    ]  # fmt: skip
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("JUPYTERLITE_PYODIDE_URL", None)
+    log.info("running jupyter lite build in %s", lite_dir)
+    done = subprocess.run(
+        command, cwd=lite_dir, env=env, capture_output=True, text=True, check=False
+    )
+    (lite_dir / "build.log").write_text(done.stdout + done.stderr, "utf-8")
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
+        raise LiteBuildError(f"{lite_dir / 'build.log'}: jupyter lite build failed:\n{tail}")
+
+
+def _check_output(output: Path) -> None:
+    """Fail unless the built site points the kernel at its own Pyodide, PyPI fallback off."""
+    config_path = output / "jupyter-lite.json"
+    config = json.loads(config_path.read_text("utf-8"))["jupyter-config-data"]
+    kernel = config.get("litePluginSettings", {}).get(KERNEL_PLUGIN, {})
+    expected = LITE_CONFIG["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]
+    for setting, value in expected.items():
+        if kernel.get(setting) != value:
+            raise LiteBuildError(f"{config_path}: {setting} is {kernel.get(setting)!r}")
+    if config.get("contentsStorageName") != STORAGE_NAME:
+        raise LiteBuildError(f"{config_path}: contentsStorageName is not {STORAGE_NAME!r}")
+    for name in ("pyodide.js", pyodide_vendor.LOCK_NAME):
+        if not (output / PYODIDE_DIR / name).is_file():
+            raise LiteBuildError(f"{output / PYODIDE_DIR / name}: missing from the build")
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in _files(folder))
+
+
+def _build_into_cache(contents: Path, target: Path, *, pyodide_core: Path, cache_dir: Path) -> None:
+    work = target.with_name(f"{target.name}.partial-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        lite_dir, output = work / "src", work / "out"
+        downloads = cache_dir / "downloads"
+        try:
+            _prepare_lite_dir(lite_dir, pyodide_core=pyodide_core, downloads=downloads)
+        except pyodide_vendor.VendorError as error:
+            raise LiteBuildError(str(error)) from error
+        _run_jupyter_lite(lite_dir, output, contents)
+        _check_output(output)
+        lock = json.loads((output / PYODIDE_DIR / pyodide_vendor.LOCK_NAME).read_text("utf-8"))
+        manifest = {
+            "cache_key": target.name,
+            "storage_name": STORAGE_NAME,
+            "pyodide": versions.PYODIDE_VERSION,
+            "packages": {k: v["version"] for k, v in sorted(lock["packages"].items())},
+        }
+        (output / MANIFEST).write_text(json.dumps(manifest, indent=1), "utf-8")
+        try:
+            output.rename(target)
+        except OSError:
+            if not (target / MANIFEST).is_file():  # not a build finished by a parallel call
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _prune_cache(builds: Path, keep: Path) -> None:
+    done = sorted(
+        (p for p in builds.iterdir() if (p / MANIFEST).is_file() and p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in done[KEEP_CACHED_BUILDS - 1 :]:
+        log.info("removing old cached build %s", old)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _copy_out(build: Path, out_dir: Path) -> None:
+    if out_dir.exists():
+        if any(out_dir.iterdir()) and not (out_dir / MANIFEST).is_file():
+            raise LiteBuildError(f"{out_dir}: exists and is not a JupyterLite build; not replacing")
+        shutil.rmtree(out_dir)
+    shutil.copytree(build, out_dir)
+
+
+def build_lite(
+    contents: Path, out_dir: Path, *, cache_dir: Path, pyodide_core: Path | None = None
+) -> LiteBuild:
+    """Build (or reuse) the JupyterLite site for `contents` and copy it to `out_dir`.
+
+    `contents` becomes the notebooks' file browser (`<exercise-id>/<notebook>.ipynb` and data
+    files beside them). `pyodide_core` is the npm package of Pyodide (default:
+    node_modules/pyodide of this repository).
+    """
+    started = time.perf_counter()
+    if not contents.is_dir():
+        raise LiteBuildError(f"{contents}: the contents folder does not exist")
+    _check_installed()
+    core = pyodide_core or DEFAULT_PYODIDE_CORE
+    key = cache_key(contents, pyodide_core=core)
+    builds = cache_dir / "lite"
+    target = builds / key
+    hit = (target / MANIFEST).is_file()
+    if hit:
+        log.info("JupyterLite build %s is cached", key[:12])
+    else:
+        builds.mkdir(parents=True, exist_ok=True)
+        _build_into_cache(contents, target, pyodide_core=core, cache_dir=cache_dir)
+    os.utime(target)
+    _prune_cache(builds, target)
+    _copy_out(target, out_dir)
+    manifest = json.loads((target / MANIFEST).read_text("utf-8"))
+    result = LiteBuild(
+        path=out_dir,
+        cache_path=target,
+        cache_key=key,
+        cache_hit=hit,
+        seconds=time.perf_counter() - started,
+        size_bytes=_size(target),
+        pyodide_size_bytes=_size(target / PYODIDE_DIR),
+        packages=tuple(manifest["packages"]),
+    )
+    log.info(
+        "JupyterLite site in %s (%.1f MB, %s, %.1f s)",
+        out_dir, result.size_bytes / 1e6, "cached" if hit else "built", result.seconds,
+    )  # fmt: skip
+    return result

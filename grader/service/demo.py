@@ -1,0 +1,95 @@
+"""A demo cohort for `make serve`: a manager, three apprentices and some graded history.
+
+Idempotent: people and the cohort are created once; each run gives them new random
+passwords (returned, for printing) so nothing guessable is left on a shared machine.
+The history is real: the demo notebooks go through the queue and the autograder.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from grader.service.grading import enqueue
+from grader.service.models import Cohort, Role, Submission, Track, User
+
+log = logging.getLogger(__name__)
+
+DEMO_COHORT = "demo-cohort"
+DEMO_PEOPLE = (
+    ("priya.shah@camden.example", "Priya", "Shah", Role.MANAGER),
+    ("amara.okafor@camden.example", "Amara", "Okafor", Role.LEARNER),
+    ("ben.kowalski@camden.example", "Ben", "Kowalski", Role.LEARNER),
+    ("chloe.martin@camden.example", "Chloé", "Martin", Role.LEARNER),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    role: str
+
+
+def _blank_answers(nb: dict) -> dict:
+    """The notebook as a learner who wrote nothing would send it."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.get("cells", []):
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            cell["source"] = "# YOUR CODE HERE\nraise NotImplementedError()"
+            cell["outputs"] = []
+    return nb
+
+
+def _history(learners: list[User], cohort: Cohort) -> int:
+    """Queue real notebooks: Amara answers every exercise, Ben the first one badly."""
+    if Submission.objects.filter(learner__in=learners).exists():
+        return 0
+    exercises = [te.exercise for t in cohort.tracks.all()
+                 for te in t.trackexercise_set.select_related("exercise").order_by("position")]
+    plan = [(learners[0], ex, True) for ex in exercises[:3]]
+    plan += [(learners[1], ex, False) for ex in exercises[:1]]
+    plan += [(learners[1], ex, True) for ex in exercises[1:2]]
+    created = []
+    for learner, ex, good in plan:
+        path = Path(settings.ACADEMY_ROOT) / "exercises" / ex.pk / ex.notebook
+        if not path.is_file():
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        data = json.dumps(nb if good else _blank_answers(nb)).encode()
+        created.append(Submission.objects.create(
+            learner=learner, exercise=ex, notebook=data, filename=ex.notebook,
+            size_bytes=len(data), sha256="demo", source="demo"))
+    for sub in created:
+        transaction.on_commit(lambda pk=sub.pk: enqueue(pk))
+    return len(created)
+
+
+@transaction.atomic
+def load_demo() -> list[DemoLogin]:
+    """Create the demo cohort (if missing), reset its passwords, queue its history."""
+    cohort, _ = Cohort.objects.get_or_create(slug=DEMO_COHORT, defaults={"name": "Demo cohort"})
+    cohort.tracks.add(*Track.objects.filter(graded=True, active=True))
+    logins, learners = [], []
+    for email, first, last, role in DEMO_PEOPLE:
+        user, _ = User.objects.get_or_create(username=email, defaults={
+            "email": email, "first_name": first, "last_name": last, "role": role})
+        password = "demo-" + secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.save()
+        logins.append(DemoLogin(email, password, role))
+        if role == Role.MANAGER:
+            cohort.managers.add(user)
+        else:
+            cohort.learners.add(user)
+            learners.append(user)
+    queued = _history(learners, cohort)
+    log.info("demo cohort ready; %d demo submissions queued", queued)
+    return logins

@@ -1,0 +1,211 @@
+"""Grading a stored submission in a queue worker, safely against lost and duplicate tasks.
+
+The queue (django-q2) only carries a submission id; the `Submission` row is the source of
+truth. A worker *claims* the row with a fresh attempt token before grading, and writes the
+result only if its token is still the current one, in the same transaction that creates the
+one `Grade` of that submission. So a task delivered twice (a worker killed with kill -9, then
+the task given to another worker) grades again but never writes two results, and a row whose
+task was lost is found by `requeue_stale` and queued again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from grader.service.models import Grade, Submission, SubmissionStatus
+from grader.service.models.submissions import FINISHED
+
+log = logging.getLogger(__name__)
+
+GRADE_TASK = "grader.service.grading.grade_submission"
+MAX_GRADING_ATTEMPTS = 3
+"""A notebook whose grading was cut short this many times is marked failed, not retried."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The right of one grading attempt to write a submission's result."""
+
+    token: uuid.UUID
+    """Written to `Submission.attempt_token`; only the holder of the current token may finish."""
+    attempt: int
+    """1 for the first attempt, 2 after a lost worker, ..."""
+
+
+def enqueue(submission_id: uuid.UUID | str) -> None:
+    """Put a stored submission on the queue and mark it queued (if nobody has started it)."""
+    from django_q.tasks import async_task
+
+    async_task(
+        GRADE_TASK,
+        str(submission_id),
+        task_name=f"grade-{submission_id}",
+        group="grading",
+        timeout=settings.ACADEMY_GRADING_TIMEOUT,
+    )
+    Submission.objects.filter(pk=submission_id, status=SubmissionStatus.RECEIVED).update(
+        status=SubmissionStatus.QUEUED, queued_at=timezone.now()
+    )
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def claim(submission_id: uuid.UUID | str) -> Claim | None:
+    """Take a submission for grading; None when it is finished (a duplicate task)."""
+    token = uuid.uuid4()
+    with transaction.atomic():
+        sub = (
+            Submission.objects.select_for_update()
+            .filter(pk=submission_id)
+            .exclude(status__in=FINISHED)
+            .first()
+        )
+        if sub is None:
+            return None
+        if sub.attempts >= MAX_GRADING_ATTEMPTS:
+            _finish_without_grading(
+                sub,
+                "Grading was cut short several times, so we have stopped trying. "
+                "Staff have been told; you may submit again.",
+            )
+            return None
+        Submission.objects.filter(pk=sub.pk).update(
+            status=SubmissionStatus.GRADING,
+            attempt_token=token,
+            attempts=F("attempts") + 1,
+            started_at=timezone.now(),
+            worker=worker_name(),
+        )
+        return Claim(token=token, attempt=sub.attempts + 1)
+
+
+def _finish_without_grading(sub: Submission, reason: str) -> None:
+    Submission.objects.filter(pk=sub.pk).update(
+        status=SubmissionStatus.FAILED, finished_at=timezone.now(), attempt_token=None
+    )
+    Grade.objects.create(
+        submission=sub, status=SubmissionStatus.FAILED, reason=reason, attempt=sub.attempts
+    )
+    log.error("submission %s failed after %d attempts", sub.pk, sub.attempts)
+
+
+def record(submission_id: uuid.UUID | str, claim_: Claim, fields: dict[str, Any]) -> bool:
+    """Write the result if `claim_` is still current; False when another attempt took over."""
+    with transaction.atomic():
+        won = Submission.objects.filter(
+            pk=submission_id, attempt_token=claim_.token, status=SubmissionStatus.GRADING
+        ).update(status=fields["status"], finished_at=timezone.now())
+        if not won:
+            log.warning("submission %s: attempt %d lost its claim; result dropped",
+                        submission_id, claim_.attempt)
+            return False
+        Grade.objects.create(submission_id=submission_id, attempt=claim_.attempt, **fields)
+    return True
+
+
+def _grade_fields(result: Any) -> dict[str, Any]:
+    """Turn the autograder's frozen `GradeResult` into `Grade` columns."""
+    return {
+        "status": str(result.status),
+        "score": result.score,
+        "max_score": result.max_score,
+        "needs_manual_grading": result.needs_manual_grading,
+        "flags": list(result.flags),
+        "reason": result.reason,
+        "cells": [
+            {
+                "grade_id": c.grade_id,
+                "score": c.score,
+                "max_score": c.max_score,
+                "kind": c.kind,
+                "hidden": c.hidden,
+                "message": c.message,
+            }
+            for c in result.cells
+        ],
+        "feedback_html": result.feedback_html,
+        "duration_seconds": result.duration_seconds,
+    }
+
+
+def run_autograder(sub: Submission) -> dict[str, Any]:
+    """Grade the stored notebook against the exercise's instructor notebook."""
+    from grader.catalogue import load_catalogue
+
+    catalogue = load_catalogue(Path(settings.ACADEMY_ROOT))
+    exercise = catalogue.exercises.get(sub.exercise_id)
+    if exercise is None:
+        return {"status": SubmissionStatus.FAILED, "reason": (
+            f"Exercise '{sub.exercise_id}' is no longer in the course catalogue.")}
+    autograde = import_string(settings.ACADEMY_AUTOGRADE)
+    with tempfile.TemporaryDirectory(prefix="academy-grade-") as tmp:
+        path = Path(tmp) / exercise.notebook
+        path.write_bytes(bytes(sub.notebook))
+        result = autograde(catalogue.notebook_path(exercise), path)
+    return _grade_fields(result)
+
+
+def grade_submission(submission_id: str) -> str:
+    """The queue task: claim, grade, record. Returns what happened, for django-q2's log."""
+    claim_ = claim(submission_id)
+    if claim_ is None:
+        return "skipped: already finished"
+    sub = Submission.objects.select_related("exercise").get(pk=submission_id)
+    try:
+        fields = run_autograder(sub)
+    except Exception:
+        log.exception("grading submission %s failed", submission_id)
+        fields = {"status": SubmissionStatus.FAILED,
+                  "reason": "Something went wrong on our side while grading. Please try again."}
+    written = record(submission_id, claim_, fields)
+    return f"{fields['status']} (attempt {claim_.attempt})" if written else "dropped: superseded"
+
+
+def requeue_stale(*, now: Any = None) -> int:
+    """Queue again every submission whose task was lost; return how many."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.ACADEMY_STALE_AFTER_SECONDS)
+    never_queued = now - timedelta(seconds=30)
+    lost = list(
+        Submission.objects.filter(
+            Q(status=SubmissionStatus.RECEIVED, created_at__lt=never_queued)
+            | Q(status=SubmissionStatus.QUEUED, queued_at__lt=stale)
+            | Q(status=SubmissionStatus.GRADING, started_at__lt=stale)
+        ).values_list("pk", flat=True)
+    )
+    for pk in lost:
+        # Back to queued with a fresh date, so the next sweep leaves it alone for a while;
+        # a worker that still holds the old claim can no longer write (see `record`).
+        Submission.objects.filter(pk=pk).exclude(status__in=FINISHED).update(
+            status=SubmissionStatus.QUEUED, queued_at=now
+        )
+        enqueue(pk)
+        log.warning("re-queued submission %s (its task was lost)", pk)
+    return len(lost)
+
+
+def ensure_schedule() -> None:
+    """Run `requeue_stale` every minute on whichever worker's scheduler is free."""
+    from django_q.models import Schedule
+
+    Schedule.objects.update_or_create(
+        name="academy-requeue-stale",
+        defaults={"func": "grader.service.grading.requeue_stale",
+                  "schedule_type": Schedule.MINUTES, "minutes": 1, "repeats": -1},
+    )

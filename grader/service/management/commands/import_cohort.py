@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from grader.service.cohort_import import CohortImportError, import_cohort
+
+
+class Command(BaseCommand):
+    help = ("Import a cohort from a CSV file with columns name, email, role "
+            "(learner, manager or admin). Imports all rows or none.")
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("csv_file", type=Path)
+        parser.add_argument("--cohort", required=True, help="Cohort name (created if new).")
+        parser.add_argument("--track", action="append", default=[],
+                            help="Track id to assign to the cohort (repeatable).")
+
+    def handle(self, *args: object, csv_file: Path, cohort: str, track: list[str],
+               **options: object) -> None:
+        try:
+            text = csv_file.read_text(encoding="utf-8-sig")
+            report = import_cohort(text, cohort_name=cohort, source=str(csv_file),
+                                   tracks=tuple(track))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{csv_file}: cannot read it as UTF-8 text ({exc})") from exc
+        except CohortImportError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Cohort {report.cohort}: {report.added} people added, "
+                          f"{report.created} new to the academy.")

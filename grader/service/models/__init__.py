@@ -1,0 +1,22 @@
+"""The academy's data model: people and cohorts, the course catalogue, submissions and grades."""
+
+from __future__ import annotations
+
+from grader.service.models.courses import Exercise, Ksb, Standard, Track, TrackExercise
+from grader.service.models.people import ApiToken, Cohort, Role, User
+from grader.service.models.submissions import Grade, Submission, SubmissionStatus
+
+__all__ = [
+    "ApiToken",
+    "Cohort",
+    "Exercise",
+    "Grade",
+    "Ksb",
+    "Role",
+    "Standard",
+    "Submission",
+    "SubmissionStatus",
+    "Track",
+    "TrackExercise",
+    "User",
+]

@@ -1,0 +1,64 @@
+"""People, their roles, the cohorts they learn in or manage, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    LEARNER = "learner", "Learner"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Admin"
+
+
+class User(AbstractUser):
+    """A member of council staff. The username is their work email address, in lower case."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEARNER)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email or self.username
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.MANAGER, Role.ADMIN)
+
+
+class Cohort(models.Model):
+    """A group of learners on the same tracks, seen by the managers who manage it."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    tracks = models.ManyToManyField("academy.Track", blank=True, related_name="cohorts")
+    learners = models.ManyToManyField(User, blank=True, related_name="learner_cohorts")
+    managers = models.ManyToManyField(User, blank=True, related_name="managed_cohorts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def hash_token(key: str) -> str:
+    """Tokens are stored as SHA-256 digests: a leaked database does not leak usable tokens."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API (`Authorization: Token <key>`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="First characters, to tell tokens apart.")
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,195 @@
+"""Django settings for the academy service, read from the environment.
+
+SQLite in `<ACADEMY_DATA_DIR>/academy.sqlite3` unless `DATABASE_URL` names another database
+(PostgreSQL for several workers on several machines). Nothing here needs setting up for a
+local run; see docs/api.md and docs/architecture.md for the deployment switches.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+ACADEMY_ROOT = Path(os.environ.get("ACADEMY_ROOT", Path(__file__).resolve().parents[2])).resolve()
+"""Repository root holding courses/ and exercises/ (the catalogue the service grades against)."""
+ACADEMY_SITE_DIR = Path(os.environ.get("ACADEMY_SITE_DIR", ACADEMY_ROOT / "site")).resolve()
+"""The built static site, served at `/`."""
+ACADEMY_DATA_DIR = Path(os.environ.get("ACADEMY_DATA_DIR", ACADEMY_ROOT / "var")).resolve()
+"""Where the embedded SQLite database and the generated secret key live."""
+
+
+def _secret_key() -> str:
+    if key := os.environ.get("ACADEMY_SECRET_KEY"):
+        return key
+    path = ACADEMY_DATA_DIR / "secret_key"
+    if not path.exists():
+        ACADEMY_DATA_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _flag("ACADEMY_DEBUG")
+ALLOWED_HOSTS = os.environ.get("ACADEMY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+HTTPS = _flag("ACADEMY_HTTPS")
+"""True behind HTTPS: secure cookies, HSTS and redirects. Off for the local `make serve`."""
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_q",
+    "grader.service.apps.AcademyConfig",
+]
+
+# Order matters: security headers wrap everything (the static site included), WhiteNoise then
+# answers for the site's files before sessions and CSRF, which only service pages need.
+MIDDLEWARE = [
+    "grader.service.security.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "grader.service.security.TokenAuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "grader.service.urls"
+WSGI_APPLICATION = "grader.service.wsgi.application"
+AUTH_USER_MODEL = "academy.User"
+LOGIN_URL = "/academy/login/"
+LOGIN_REDIRECT_URL = "/academy/"
+LOGOUT_REDIRECT_URL = "/academy/login/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_default_db = f"sqlite:///{ACADEMY_DATA_DIR / 'academy.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and IMMEDIATE transactions let the web server and the worker share one file without
+    # "database is locked" errors; the test database is a file so that worker processes see it.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(ACADEMY_DATA_DIR / "test-academy.sqlite3")}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/academy/static/"
+STATIC_ROOT = ACADEMY_DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_INDEX_FILE = True
+WHITENOISE_ROOT = ACADEMY_SITE_DIR if ACADEMY_SITE_DIR.is_dir() else None
+
+# --- Sessions, cookies and headers -------------------------------------------------------
+SESSION_COOKIE_NAME = "academy_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_NAME = "academy_csrftoken"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+# The course site puts JupyterLite in a same-origin iframe; nothing else may frame us.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# --- Uploads and limits --------------------------------------------------------------------
+ACADEMY_MAX_NOTEBOOK_BYTES = int(os.environ.get("ACADEMY_MAX_NOTEBOOK_BYTES", 5 * 1024 * 1024))
+"""Largest notebook a learner may submit."""
+FILE_UPLOAD_MAX_MEMORY_SIZE = ACADEMY_MAX_NOTEBOOK_BYTES + 1
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+ACADEMY_RATE_LIMIT = int(os.environ.get("ACADEMY_RATE_LIMIT", 10))
+"""Submissions a learner may make per window (stored submissions are counted)."""
+ACADEMY_RATE_WINDOW_SECONDS = int(os.environ.get("ACADEMY_RATE_WINDOW_SECONDS", 600))
+
+# --- Grading queue (django-q2) -------------------------------------------------------------
+ACADEMY_GRADING_TIMEOUT = int(os.environ.get("ACADEMY_GRADING_TIMEOUT", 300))
+"""Seconds a worker may spend on one submission before django-q2 stops it."""
+ACADEMY_STALE_AFTER_SECONDS = int(
+    os.environ.get("ACADEMY_STALE_AFTER_SECONDS", ACADEMY_GRADING_TIMEOUT + 60)
+)
+"""A submission queued or grading for longer than this is re-queued (its worker was lost)."""
+ACADEMY_WORKERS = int(os.environ.get("ACADEMY_WORKERS", 1))
+ACADEMY_AUTOGRADE = os.environ.get("ACADEMY_AUTOGRADE", "grader.autograde.autograde")
+"""Dotted path of the grading function (tests of the queue alone may name a fake)."""
+
+Q_CLUSTER = {
+    "name": "academy",
+    "workers": ACADEMY_WORKERS,
+    "timeout": ACADEMY_GRADING_TIMEOUT,
+    # A task not acknowledged `retry` seconds after a worker took it is given to another worker:
+    # this is what brings back the submission of a worker killed mid-grading.
+    "retry": int(os.environ.get("ACADEMY_QUEUE_RETRY", ACADEMY_GRADING_TIMEOUT + 30)),
+    "max_attempts": 5,
+    "bulk": 1,
+    "recycle": 200,
+    "save_limit": 1000,
+    "catch_up": False,
+    "poll": float(os.environ.get("ACADEMY_QUEUE_POLL", 0.2)),
+    "orm": "default",
+    "label": "Grading queue",
+}
+if redis_url := os.environ.get("ACADEMY_REDIS_URL"):
+    Q_CLUSTER.pop("orm")
+    Q_CLUSTER["redis"] = redis_url
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "grader": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_q": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}

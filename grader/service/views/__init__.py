@@ -1,0 +1,1 @@
+"""Views: the learner's and manager's pages (`pages`), feedback (`feedback`), the API (`api`)."""

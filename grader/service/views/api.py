@@ -1,0 +1,143 @@
+"""The JSON API under /api/v1/ (documented in docs/api.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from grader.service import access, intake
+from grader.service.models import Exercise, Submission, User
+
+
+def error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def serialise(sub: Submission, *, viewer: User) -> dict[str, Any]:
+    grade = getattr(sub, "grade", None)
+    data: dict[str, Any] = {
+        "id": str(sub.id),
+        "url": reverse("api-submission", args=[sub.id]),
+        "page_url": reverse("submission", args=[sub.id]),
+        "exercise": {"id": sub.exercise_id, "title": sub.exercise.title},
+        "learner": sub.learner.email if viewer.pk != sub.learner_id else None,
+        "status": sub.status,
+        "status_text": sub.get_status_display(),
+        "finished": sub.finished,
+        "created_at": sub.created_at.isoformat(),
+        "finished_at": sub.finished_at.isoformat() if sub.finished_at else None,
+        "attempts": sub.attempts,
+        "score": None,
+        "max_score": None,
+        "percent": None,
+        "needs_manual_grading": False,
+        "reason": "",
+        "cells": [],
+        "feedback_url": None,
+    }
+    if grade is not None:
+        data.update(
+            score=grade.score,
+            max_score=grade.max_score,
+            percent=grade.percent,
+            needs_manual_grading=grade.needs_manual_grading,
+            reason=grade.reason,
+            cells=grade.cells,
+            feedback_url=reverse("feedback", args=[sub.id]) if grade.feedback_html else None,
+        )
+        if viewer.pk != sub.learner_id:
+            data["flags"] = grade.flags
+    return data
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated)
+
+
+@require_GET
+def session(request: HttpRequest) -> JsonResponse:
+    """What the submit widget needs: is the visitor signed in, and may they submit this?"""
+    exercise_id = request.GET.get("exercise", "")
+    data: dict[str, Any] = {
+        "signed_in": _signed_in(request),
+        "login_url": reverse("login"),
+        "can_submit": False,
+        "max_bytes": settings.ACADEMY_MAX_NOTEBOOK_BYTES,
+    }
+    if _signed_in(request):
+        data.update(name=request.user.display_name, csrf_token=get_token(request),
+                    progress_url=reverse("me"))
+        if exercise_id and access.can_submit(request.user, exercise_id):
+            ex = Exercise.objects.get(pk=exercise_id)
+            latest = (
+                Submission.objects.filter(learner=request.user, exercise=ex)
+                .select_related("grade", "exercise").first()
+            )
+            data.update(
+                can_submit=True,
+                exercise={"id": ex.pk, "title": ex.title},
+                latest=serialise(latest, viewer=request.user) if latest else None,
+            )
+    return JsonResponse(data)
+
+
+def _create(request: HttpRequest) -> JsonResponse:
+    # Refuse an oversized body before Django reads it (waitress also caps the body size).
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > settings.ACADEMY_MAX_NOTEBOOK_BYTES + 64 * 1024:
+        exc = intake.too_large(length)
+        return error(exc.status, exc.message)
+    upload = request.FILES.get("notebook")
+    if upload is None:
+        return error(400, "Send the notebook as a file in a form field called 'notebook'.")
+    exercise_id = request.POST.get("exercise", "").strip()
+    if not exercise_id:
+        return error(400, "Say which exercise this is for in a form field called 'exercise'.")
+    source = request.POST.get("source", "api")
+    try:
+        sub = intake.submit(intake.Upload(
+            learner=request.user, exercise_id=exercise_id, data=upload.read(),
+            filename=upload.name or "", source=source if source in {"jupyterlite", "upload"}
+            else "api"))
+    except intake.SubmissionError as exc:
+        return error(exc.status, exc.message)
+    sub = Submission.objects.select_related("exercise", "learner").get(pk=sub.pk)
+    return JsonResponse(serialise(sub, viewer=request.user), status=201)
+
+
+@require_http_methods(["GET", "POST"])
+def submissions(request: HttpRequest) -> JsonResponse:
+    """GET: list submissions (own, or `?learner=<email>` of a managed cohort). POST: create."""
+    if not _signed_in(request):
+        return error(401, "Sign in, or send an API token, to use this.")
+    if request.method == "POST":
+        return _create(request)
+    rows = access.visible_submissions(request.user)
+    if learner := request.GET.get("learner"):
+        rows = rows.filter(learner__email__iexact=learner)
+    else:
+        rows = rows.filter(learner=request.user)
+    if exercise := request.GET.get("exercise"):
+        rows = rows.filter(exercise_id=exercise)
+    rows = rows.select_related("grade", "exercise", "learner").defer(
+        "notebook", "grade__feedback_html").order_by("-created_at")[:500]
+    return JsonResponse({"submissions": [serialise(s, viewer=request.user) for s in rows]})
+
+
+@require_GET
+def submission(request: HttpRequest, submission_id: str) -> JsonResponse:
+    if not _signed_in(request):
+        return error(401, "Sign in, or send an API token, to use this.")
+    sub = (
+        access.visible_submissions(request.user)
+        .select_related("grade", "exercise", "learner").defer("notebook")
+        .filter(pk=submission_id).first()
+    )
+    if sub is None:
+        return error(404, "There is no submission with that id that you can see.")
+    return JsonResponse(serialise(sub, viewer=request.user))

@@ -1,0 +1,359 @@
+"""The course catalogue turned into site pages, in memory.
+
+`generated_pages(catalogue, settings)` returns one `Page` (a path under the docs folder and
+its Markdown) for every track, lesson and exercise; `site_nav(catalogue, base_nav)` puts them
+into the navigation. Nothing here touches the disk except reading lesson bodies from
+`courses/`: the mkdocs hooks (`grader/mkdocs_hooks.py`) hand the pages to mkdocs with
+`File.generated`, so nothing generated is ever written into `docs/`.
+
+Progress keys (`lesson:<track>/<lesson>`, `exercise:<id>`) are the contract with
+`docs/assets/js/progress.js`, which keeps a learner's progress in their browser.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.catalogue import Audience, Catalogue, Exercise, Lesson, Module, Track
+
+TRACKS_DIR = "tracks"
+EXERCISES_DIR = "exercises"
+DATASETS_DIR = "datasets"
+LITE_DIR = "lite"
+"""Where the JupyterLite build sits in the built site."""
+LITE_NOTEBOOK_APP = "notebooks/index.html"
+"""JupyterLite's light single-notebook UI, fit for an iframe."""
+TRACK_LIST_MARKER = "<!-- academy:tracks -->"
+"""Replaced on the home page by the list of tracks."""
+_LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the pages need to know about the site they go into."""
+
+    storage_name: str
+    """JupyterLite's storage name: where the learner's notebooks live in the browser."""
+    use_directory_urls: bool = True
+    """mkdocs' setting of the same name; decides how deep each page sits."""
+    dataset_cards: frozenset[str] = field(default_factory=frozenset)
+    """Paths (relative to docs/) of the data cards that exist, e.g. `datasets/bins.md`."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: where it pretends to be in docs/, its title and its Markdown."""
+
+    src_uri: str
+    title: str
+    markdown: str
+
+
+def track_uri(track: Track) -> str:
+    return f"{TRACKS_DIR}/{track.id}/index.md"
+
+
+def lesson_uri(track: Track, lesson: Lesson) -> str:
+    return f"{TRACKS_DIR}/{track.id}/{lesson.id}.md"
+
+
+def exercise_uri(exercise: Exercise) -> str:
+    return f"{EXERCISES_DIR}/{exercise.id}.md"
+
+
+def notebook_lite_path(exercise: Exercise) -> str:
+    """Path of the student notebook inside the JupyterLite contents."""
+    return f"{exercise.id}/{exercise.notebook}"
+
+
+def lesson_key(track: Track, lesson: Lesson) -> str:
+    return f"lesson:{track.id}/{lesson.id}"
+
+
+def exercise_key(exercise_id: str) -> str:
+    return f"exercise:{exercise_id}"
+
+
+def _link(from_uri: str, to_uri: str) -> str:
+    """Relative Markdown link between two docs paths (mkdocs turns it into a URL)."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def _root_prefix(src_uri: str, settings: SiteSettings) -> str:
+    """Relative URL from the built page to the site root, for raw HTML links."""
+    stem = src_uri.removesuffix(".md")
+    if settings.use_directory_urls and posixpath.basename(stem) not in ("index", "README"):
+        depth = stem.count("/") + 1
+    else:
+        depth = stem.count("/")
+    return "../" * depth
+
+
+def _minutes(n: int) -> str:
+    if n < 60:
+        return f"{n} minutes" if n != 1 else "1 minute"
+    hours, rest = divmod(n, 60)
+    text = f"{hours} hour" + ("s" if hours > 1 else "")
+    return text + (f" {rest} minutes" if rest else "")
+
+
+def _hours(h: float) -> str:
+    return f"{h:g} hour" + ("" if h == 1 else "s")
+
+
+def _status(key: str) -> str:
+    return f'<span class="cda-status" data-progress-key="{html.escape(key)}">Not started</span>'
+
+
+def _audience_line(catalogue: Catalogue, track: Track) -> str:
+    if track.audience is Audience.GRADED:
+        std = catalogue.standards.get(track.standard or "")
+        name = f"{std.title} level {std.level} ({std.id})" if std else track.standard
+        return f"Graded track for apprentices on the {name} apprenticeship."
+    return "Self-study track, open to all council staff. No account needed."
+
+
+def track_page(catalogue: Catalogue, track: Track) -> Page:
+    uri = track_uri(track)
+    lessons = [lesson for m in track.modules for lesson in m.lessons]
+    exercise_ids = list(dict.fromkeys(e for lesson in lessons for e in lesson.exercises))
+    keys = [lesson_key(track, lesson) for lesson in lessons] + [
+        exercise_key(e) for e in exercise_ids
+    ]
+    out = [
+        f"# {track.title}\n",
+        f"{track.summary}\n",
+        f"{_audience_line(catalogue, track)} It takes about {_hours(track.estimated_hours)}.\n",
+        "## What you will learn\n",
+        *(f"- {o}" for o in track.outcomes),
+        "\n## Your progress\n",
+        f'<div class="cda-progress-summary" data-progress-keys="{html.escape(" ".join(keys))}" '
+        f'data-lessons="{len(lessons)}" data-exercises="{len(exercise_ids)}">',
+        f'<p class="cda-progress-summary__text" role="status">Lessons read: 0 of {len(lessons)}. '
+        f"Exercises finished: 0 of {len(exercise_ids)}.</p>",
+        "</div>\n",
+        "Your progress is kept in this browser only. It is not sent anywhere. "
+        "If you use another browser or clear your browsing data, it starts again.\n",
+        "## Modules\n",
+    ]
+    for number, module in enumerate(track.modules, start=1):
+        out.append(_module_section(catalogue, track, module, number, uri))
+    return Page(uri, track.title, "\n".join(out))
+
+
+def _module_section(
+    catalogue: Catalogue, track: Track, module: Module, number: int, from_uri: str
+) -> str:
+    minutes = sum(lesson.estimated_minutes for lesson in module.lessons)
+    out = [
+        f"### Module {number}: {module.title}\n",
+        f"{module.summary} About {_minutes(minutes)}.\n",
+    ]
+    for i, lesson in enumerate(module.lessons, start=1):
+        link = _link(from_uri, lesson_uri(track, lesson))
+        out.append(
+            f"{i}. [{lesson.title}]({link}), {_minutes(lesson.estimated_minutes)}: "
+            f"{_status(lesson_key(track, lesson))}"
+        )
+        for ex_id in lesson.exercises:
+            ex = catalogue.exercises[ex_id]
+            ex_link = _link(from_uri, exercise_uri(ex))
+            out.append(f"    - Exercise: [{ex.title}]({ex_link}): {_status(exercise_key(ex_id))}")
+    return "\n".join(out) + "\n"
+
+
+def _strip_title(body: str) -> str:
+    """Drop the lesson file's own top heading: the page heading comes from the catalogue."""
+    return _LEADING_H1.sub("", body, count=1)
+
+
+def lesson_page(catalogue: Catalogue, track: Track, module: Module, lesson: Lesson) -> Page:
+    uri = lesson_uri(track, lesson)
+    body = catalogue.lesson_path(track, lesson).read_text(encoding="utf-8")
+    out = [
+        f"# {lesson.title}\n",
+        f'<div class="cda-lesson" data-progress-read="{html.escape(lesson_key(track, lesson))}">'
+        f"</div>\n",
+        f"Part of [{track.title}]({_link(uri, track_uri(track))}), module: {module.title}. "
+        f"About {_minutes(lesson.estimated_minutes)}.\n",
+        '!!! abstract "By the end of this lesson you will be able to"\n',
+        *(f"    - {o}" for o in lesson.outcomes),
+        "",
+        f"**Case study:** {lesson.case_study}\n",
+        _strip_title(body).strip() + "\n",
+    ]
+    if lesson.exercises:
+        out.append("## Exercises\n")
+        for ex_id in lesson.exercises:
+            ex = catalogue.exercises[ex_id]
+            out.append(
+                f"- [{ex.title}]({_link(uri, exercise_uri(ex))}): {ex.summary} "
+                f"About {_minutes(ex.estimated_minutes)}."
+            )
+    return Page(uri, lesson.title, "\n".join(out) + "\n")
+
+
+def tryit_html(exercise: Exercise, root: str, settings: SiteSettings) -> str:
+    """The "Try it in your browser" control; `docs/assets/js/tryit.js` brings it to life."""
+    nb_path = notebook_lite_path(exercise)
+    url = f"{root}{LITE_DIR}/{LITE_NOTEBOOK_APP}?path={nb_path}"
+    attrs = {
+        "data-lite-url": url,
+        "data-exercise-id": exercise.id,
+        "data-notebook-path": nb_path,
+        "data-storage-name": settings.storage_name,
+        "data-progress-key": exercise_key(exercise.id),
+        "data-title": exercise.title,
+    }
+    attr_text = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
+    return "\n".join(
+        [
+            f'<div class="cda-tryit" {attr_text}>',
+            '<p class="cda-tryit__actions">',
+            '<button type="button" class="md-button md-button--primary cda-tryit__button">'
+            "Try it in your browser</button>",
+            f'<a class="md-button cda-tryit__newtab" href="{html.escape(url)}" target="_blank" '
+            'rel="noopener">Open in a new tab<span class="cda-visually-hidden"> '
+            "(opens in a new tab)</span></a>",
+            "</p>",
+            '<p class="cda-tryit__status" role="status" aria-live="polite"></p>',
+            '<div class="cda-tryit__frame"></div>',
+            "</div>",
+        ]
+    )
+
+
+def submit_html(exercise: Exercise, settings: SiteSettings) -> str:
+    """Container for the academy service's "Submit for grading" control (graded tracks)."""
+    return (
+        f'<div id="academy-submit" data-exercise-id="{html.escape(exercise.id)}" '
+        f'data-notebook-path="{html.escape(notebook_lite_path(exercise))}" '
+        f'data-storage-name="{html.escape(settings.storage_name)}"></div>'
+    )
+
+
+def _dataset_line(
+    exercise: Exercise, name: str, uri: str, root: str, settings: SiteSettings
+) -> str:
+    stem = posixpath.splitext(name)[0]
+    card = next(
+        (c for c in (f"{DATASETS_DIR}/{stem}.md", f"{DATASETS_DIR}/{name}.md")
+         if c in settings.dataset_cards),
+        None,
+    )
+    url = f"{root}{LITE_DIR}/files/{exercise.id}/{name}"
+    line = f'- `{name}`: <a href="{html.escape(url)}" download>download {html.escape(name)}</a>'
+    if card:
+        line += f", or read its [data card]({_link(uri, card)})"
+    return line
+
+
+def exercise_page(catalogue: Catalogue, exercise: Exercise, settings: SiteSettings) -> Page:
+    uri = exercise_uri(exercise)
+    root = _root_prefix(uri, settings)
+    out = [f"# {exercise.title}\n", f"{exercise.summary}\n"]
+    out.append(f"It takes about {_minutes(exercise.estimated_minutes)}.\n")
+    used_in = [
+        (t, lesson)
+        for t in catalogue.tracks
+        for m in t.modules
+        for lesson in m.lessons
+        if exercise.id in lesson.exercises
+    ]
+    if used_in:
+        out.append("Used in:\n")
+        out += [
+            f"- [{lesson.title}]({_link(uri, lesson_uri(t, lesson))}) ({t.title})"
+            for t, lesson in used_in
+        ]
+        out.append("")
+    if exercise.ksbs:
+        std = catalogue.standards[exercise.standard or ""]
+        titles = {k.code: k.title for k in std.ksbs}
+        out.append("## Knowledge, skills and behaviours\n")
+        out.append(f"This exercise gives evidence for these parts of the {std.title} "
+                   f"standard ({std.id}):\n")
+        out += [f"- **{code}**: {titles[code]}" for code in exercise.ksbs]
+        out.append("")
+    if exercise.datasets:
+        out.append("## Data\n")
+        out.append("The notebook already has these files. You do not need to download them.\n")
+        out += [_dataset_line(exercise, n, uri, root, settings) for n in exercise.datasets]
+        out.append("")
+    out += [
+        "## Try it in your browser\n",
+        "The notebook runs Python in your web browser. Your code and data stay on your "
+        "computer. The first start takes about 20 seconds.\n",
+        tryit_html(exercise, root, settings),
+        "",
+    ]
+    if catalogue.is_graded(exercise.id):
+        out += [submit_html(exercise, settings), ""]
+    out += [
+        "## Check your work\n",
+        "Run every cell from the top. Cells that start with `assert` are checks: if a check "
+        "shows no error, that part is right. When every check in the notebook passes, this "
+        "exercise is marked as finished on your track page.\n",
+        "Your work is saved in this browser when you save the notebook (press Ctrl and S).\n",
+    ]
+    return Page(uri, exercise.title, "\n".join(out))
+
+
+def generated_pages(catalogue: Catalogue, settings: SiteSettings) -> list[Page]:
+    """Every generated page: tracks, their lessons, and every exercise a lesson uses."""
+    pages: list[Page] = []
+    for track in catalogue.tracks:
+        pages.append(track_page(catalogue, track))
+        for module in track.modules:
+            pages += [lesson_page(catalogue, track, module, lesson) for lesson in module.lessons]
+    pages += [exercise_page(catalogue, ex, settings) for ex in catalogue.exercises.values()]
+    return pages
+
+
+def track_list_markdown(catalogue: Catalogue, from_uri: str = "index.md") -> str:
+    """The list of tracks for the home page."""
+    out = []
+    for track in catalogue.tracks:
+        out.append(
+            f"- **[{track.title}]({_link(from_uri, track_uri(track))})**: {track.summary} "
+            f"{_audience_line(catalogue, track)} About {_hours(track.estimated_hours)}."
+        )
+    return "\n".join(out) + "\n"
+
+
+def site_nav(catalogue: Catalogue, base_nav: list[Any] | None, extra: list[str]) -> list[Any]:
+    """The navigation: the hand-written nav with the tracks and exercises after its first entry.
+
+    `extra` lists hand-written pages (e.g. data cards) to add under "Data sets".
+    """
+    tracks: list[Any] = []
+    for track in catalogue.tracks:
+        items: list[Any] = [{"Overview": track_uri(track)}]
+        for m in track.modules:
+            items.append({m.title: [{lesson.title: lesson_uri(track, lesson)}
+                                    for lesson in m.lessons]})
+        tracks.append({track.title: items})
+    exercises = [{ex.title: exercise_uri(ex)} for ex in catalogue.exercises.values()]
+    generated: list[Any] = [{"Tracks": tracks}, {"Exercises": exercises}]
+    if extra:
+        generated.append({"Data sets": list(extra)})
+    nav = list(base_nav or [])
+    return nav[:1] + generated + nav[1:]
+
+
+def prune_nav(nav: list[Any], existing: set[str]) -> list[Any]:
+    """The nav without entries for pages that do not exist (yet), and without empty sections."""
+    out: list[Any] = []
+    for item in nav:
+        title, target = next(iter(item.items())) if isinstance(item, dict) else (None, item)
+        if isinstance(target, list):
+            children = prune_nav(target, existing)
+            if children:
+                out.append({title: children} if title is not None else children)
+        elif "://" in str(target) or target in existing:
+            out.append(item)
+    return out

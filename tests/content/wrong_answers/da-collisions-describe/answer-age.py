@@ -1,0 +1,1 @@
+median_age = casualties["casualty_age"].median()

@@ -1,0 +1,1 @@
+ksi_share = (casualties["casualty_severity"] == "Serious").mean()

@@ -1,0 +1,1 @@
+n_takeaways = int((ratings["BusinessType"] == "Takeaway/sandwich shop").sum())

@@ -1,0 +1,1 @@
+code_counts = pcns.drop_duplicates()["Contravention Code"].value_counts()

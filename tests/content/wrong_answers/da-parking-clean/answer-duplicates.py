@@ -1,0 +1,2 @@
+n_duplicates = int(pcns.duplicated(keep=False).sum())
+unique_pcns = pcns.drop_duplicates(keep=False)

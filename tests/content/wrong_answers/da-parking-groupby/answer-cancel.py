@@ -1,0 +1,1 @@
+cancel_share = pcns[pcns["Cancelled"] == "Y"].groupby("Ticket Type").size() / len(pcns)

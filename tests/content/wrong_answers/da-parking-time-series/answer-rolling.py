@@ -1,0 +1,1 @@
+rolling3 = monthly.rolling(3, center=True).mean()

@@ -1,0 +1,101 @@
+"""Fixtures for the academy service: a small catalogue, people, cohorts and notebooks.
+
+The catalogue lives in tests/service/fixtures/academy: a graded track (fines-count,
+fines-total) the test cohort takes, another graded track it does not (other-cohort-task)
+and a self-study track (warm-up).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # the fake autograder is imported by dotted path
+    sys.path.insert(0, str(HERE))
+
+from academy_helpers import FAKE, FIXTURE_ROOT, PASSWORD  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def academy_settings(settings: object, monkeypatch: pytest.MonkeyPatch) -> object:
+    """The fixture catalogue, the FAKE autograder, and the queue run in-process at once.
+
+    Tests of the real queue (test_durability.py) start real worker processes instead.
+    """
+    from django_q.conf import Conf
+
+    settings.ACADEMY_ROOT = FIXTURE_ROOT
+    settings.ACADEMY_AUTOGRADE = FAKE
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+    monkeypatch.setattr(Conf, "SYNC", True)
+    return settings
+
+
+@pytest.fixture
+def catalogue(db: None) -> None:
+    from grader.service.catalogue_sync import sync_catalogue
+
+    sync_catalogue(FIXTURE_ROOT)
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., object]:
+    from grader.service.models import User
+
+    def make(email: str, role: str = "learner", **extra: object) -> User:
+        first, _, last = email.split("@")[0].partition(".")
+        user = User.objects.create_user(
+            username=email, email=email, password=PASSWORD, role=role,
+            first_name=first.title(), last_name=last.title(), **extra)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def people(catalogue: None, make_user: Callable[..., object]) -> dict[str, object]:
+    """Two cohorts: `alpha` (Ann, Bob; managed by Meg) and `beta` (Cat; managed by Max)."""
+    from grader.service.models import Cohort
+
+    p = {
+        "ann": make_user("ann.learner@camden.example"),
+        "bob": make_user("bob.learner@camden.example"),
+        "cat": make_user("cat.learner@camden.example"),
+        "meg": make_user("meg.manager@camden.example", role="manager"),
+        "max": make_user("max.manager@camden.example", role="manager"),
+    }
+    alpha = Cohort.objects.create(slug="alpha", name="Alpha cohort")
+    alpha.tracks.add("apprentice-data", "everyone")
+    alpha.learners.add(p["ann"], p["bob"])
+    alpha.managers.add(p["meg"])
+    beta = Cohort.objects.create(slug="beta", name="Beta cohort")
+    beta.tracks.add("apprentice-data", "other-track")
+    beta.learners.add(p["cat"])
+    beta.managers.add(p["max"])
+    p["alpha"], p["beta"] = alpha, beta
+    return p
+
+
+@pytest.fixture
+def graded(people: dict[str, object]) -> dict[str, object]:
+    """Ann: fines-count graded full marks; Cat (other cohort): fines-count graded zero."""
+    from django.test import Client
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from academy_helpers import notebook
+    from grader.service.models import Submission
+
+    for who, answered in (("ann", True), ("cat", False)):
+        client = Client()
+        client.force_login(people[who])
+        response = client.post("/api/v1/submissions", {
+            "exercise": "fines-count",
+            "notebook": SimpleUploadedFile("fines-count.ipynb", notebook("fines-count",
+                                                                          answered=answered))})
+        assert response.status_code == 201, response.content
+        people[f"{who}_sub"] = Submission.objects.get(pk=response.json()["id"])
+    return people

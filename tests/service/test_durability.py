@@ -1,0 +1,137 @@
+"""The grading queue with real worker processes, the real autograder and the real database.
+
+kill -9 a worker while it grades: the submission is graded again by a new worker, exactly
+once. 50 submissions sent at once through the web server: all end graded, none lost.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from academy_helpers import notebook, worker_env
+
+from grader.service.models import Grade, Submission, SubmissionStatus
+from grader.service.tokens import issue_token
+
+log = logging.getLogger(__name__)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+# Short queue timings so that a lost task comes back within seconds, not minutes.
+QUEUE_ENV = {"ACADEMY_GRADING_TIMEOUT": "30", "ACADEMY_QUEUE_RETRY": "12",
+             "ACADEMY_AUTOGRADE": "grader.autograde.autograde"}
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
+    procs: list[subprocess.Popen] = []
+
+    def start(name: str, workers: int = 1) -> subprocess.Popen:
+        out = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "django", "qcluster"],
+            env=worker_env(ACADEMY_WORKERS=str(workers), **QUEUE_ENV),
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+    for f in tmp_path.glob("*.log"):
+        log.info("%s:\n%s", f.name, f.read_text(errors="replace")[-3000:])
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def submit_directly(learner, exercise: str = "fines-count") -> uuid.UUID:  # noqa: ANN001
+    from grader.service.intake import Upload, submit
+
+    return submit(Upload(learner, exercise, notebook(exercise), f"{exercise}.ipynb")).pk
+
+
+def test_kill_9_while_grading_grades_again_exactly_once(people, start_worker, settings) -> None:  # noqa: ANN001
+    settings.ACADEMY_AUTOGRADE = "grader.autograde.autograde"
+    from django_q.conf import Conf
+
+    Conf.SYNC = False  # a real queue: the task waits in the database for a worker
+    first = start_worker("first")
+    sub_id = submit_directly(people["ann"])
+    wait_for(lambda: Submission.objects.get(pk=sub_id).status == SubmissionStatus.GRADING,
+             60, "the first worker to start grading")
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(10)
+    killed = Submission.objects.get(pk=sub_id)
+    assert killed.status == SubmissionStatus.GRADING and killed.attempts == 1
+    assert not Grade.objects.filter(submission_id=sub_id).exists()
+
+    start_worker("second")
+    wait_for(lambda: Submission.objects.get(pk=sub_id).finished, 120, "grading by the new worker")
+    sub = Submission.objects.get(pk=sub_id)
+    assert sub.status == SubmissionStatus.GRADED
+    assert sub.attempts == 2
+    grades = list(Grade.objects.filter(submission_id=sub_id))
+    assert len(grades) == 1 and grades[0].attempt == 2
+    assert grades[0].score == 2.0 and grades[0].max_score == 4.0
+
+
+def test_fifty_submissions_at_once_all_end_graded(people, start_worker, live_server, settings) -> None:  # noqa: ANN001
+    settings.ACADEMY_AUTOGRADE = "grader.autograde.autograde"
+    settings.ACADEMY_RATE_LIMIT = 100
+    from django_q.conf import Conf
+
+    Conf.SYNC = False
+    keys = [issue_token(people[n].email) for n in ("ann", "bob", "cat")]
+    exercises = ["fines-count", "fines-total"]
+
+    def post(i: int) -> tuple[int, str]:
+        exercise = exercises[i % 2] if i % 3 != 2 else "fines-count"
+        boundary = uuid.uuid4().hex
+        body = (
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"exercise\"\r\n\r\n"
+            f"{exercise}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"notebook\"; "
+            f"filename=\"nb.ipynb\"\r\nContent-Type: application/json\r\n\r\n"
+        ).encode() + notebook(exercise) + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(
+            f"{live_server.url}/api/v1/submissions", data=body, method="POST", headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Authorization": f"Token {keys[i % 3]}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())["id"]
+
+    start_worker("a")
+    start_worker("b")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(post, range(50)))
+    assert [status for status, _ in results] == [201] * 50
+    ids = {sub_id for _, sub_id in results}
+    assert len(ids) == 50
+    start = time.monotonic()
+    wait_for(lambda: Submission.objects.filter(pk__in=ids, status=SubmissionStatus.GRADED)
+             .count() == 50, 400, "50 submissions to be graded")
+    log.warning("two workers graded 50 submissions in %.0f s", time.monotonic() - start)
+    assert Grade.objects.filter(submission_id__in=ids).count() == 50
+    assert set(Submission.objects.values_list("attempts", flat=True)) == {1}
