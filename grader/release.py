@@ -155,7 +155,7 @@ def _removed_text(cell: NotebookNode) -> list[str]:
     return removed
 
 
-def leak_markers(source: Path | NotebookNode) -> list[str]:
+def leak_markers(source: str | Path | NotebookNode) -> list[str]:
     """Distinctive lines of solution, hidden-test and mark-scheme text in an instructor notebook.
 
     Each marker is one stripped line of at least MIN_MARKER_LENGTH characters that nbgrader
@@ -163,12 +163,10 @@ def leak_markers(source: Path | NotebookNode) -> list[str]:
     built site is a leak. Files may escape characters (`"` as `&quot;` in HTML, `\\"` in
     JSON): search the decoded text.
     """
-    instructor = (
-        nbformat.read(source, as_version=4) if isinstance(source, Path) else source
-    )
-    if isinstance(source, Path):
-        student = release_notebook(source)
+    if isinstance(source, str | Path):
+        instructor, student = nbformat.read(source, as_version=4), release_notebook(Path(source))
     else:
+        instructor = source
         with tempfile.TemporaryDirectory(prefix="grader-leak-") as tmp:
             path = Path(tmp) / NOTEBOOK_NAME
             nbformat.write(source, path)

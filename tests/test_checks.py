@@ -53,6 +53,7 @@ class FakeAutograder:
     instructor: float = 2
     student: float = 0
     status: Status = Status.GRADED
+    instructor_flags: tuple[str, ...] = ()
     calls: list[tuple[Path, Path, str]] = field(default_factory=list)
 
     def __call__(self, source: Path, submissions: list[Path]) -> list[GradeResult]:
@@ -66,7 +67,9 @@ class FakeAutograder:
                                reason="The sandbox is not available on this machine.")
         cell = CellResult("test-count", score, 2)
         manual = CellResult("answer-written", None, 2, kind="manual")
-        return GradeResult(str(submission), Status.GRADED, score, 4, True, cells=(cell, manual))
+        flags = self.instructor_flags if submission == source else ()
+        return GradeResult(str(submission), Status.GRADED, score, 4, True, flags=flags,
+                           cells=(cell, manual))
 
 
 def copy_repo(tmp_path: Path, source: Path = GOOD) -> Path:
@@ -123,6 +126,15 @@ def test_grading_that_does_not_finish_is_a_problem(tmp_path: Path) -> None:
         f"grading the {who} version did not finish (failed): The sandbox is not available "
         "on this machine."
         for who in ("instructor", "student")
+    ]
+
+
+def test_instructor_version_flagged_for_review(tmp_path: Path) -> None:
+    root = copy_repo(tmp_path)
+    fake = FakeAutograder(instructor_flags=("tampering:builtins",))
+    assert check_repository(root, autograder=fake) == [
+        Problem(NOTEBOOK, "", "the instructor version is flagged for review "
+                "(tampering:builtins); honest answers like it would be"),
     ]
 
 
@@ -264,3 +276,23 @@ def test_real_autograder_catches_tests_a_blank_answer_passes(tmp_path: Path) -> 
 def test_cli_with_grading_exits_0_on_the_good_fixture() -> None:
     result = run_check("--root", str(GOOD))
     assert (result.returncode, result.stdout) == (0, "No problems found.\n"), result.stderr
+
+
+def test_cache_skips_exercises_that_passed_unchanged(tmp_path: Path) -> None:
+    root, cache = copy_repo(tmp_path), tmp_path / "cache"
+    fake = FakeAutograder()
+    assert check_repository(root, autograder=fake, cache_dir=cache) == []
+    assert len(fake.calls) == 2
+    assert check_repository(root, autograder=fake, cache_dir=cache) == []
+    assert len(fake.calls) == 2, "an unchanged exercise that passed is not graded again"
+    (root / "datasets" / "fines.csv").write_text("street\nCamden Road\n")
+    assert check_repository(root, autograder=fake, cache_dir=cache) == []
+    assert len(fake.calls) == 4, "a changed dataset (through its symlink) is graded again"
+
+
+def test_cache_never_records_a_failure(tmp_path: Path) -> None:
+    root, cache = copy_repo(tmp_path), tmp_path / "cache"
+    failing = FakeAutograder(instructor=0)
+    for _ in range(2):
+        assert len(check_repository(root, autograder=failing, cache_dir=cache)) == 1
+    assert len(failing.calls) == 4

@@ -4,6 +4,7 @@ pass or fail only. Never the test source or expected values; learner output sani
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 
@@ -27,9 +28,21 @@ pre{{white-space:pre-wrap;margin:0}}</style></head>
 ROW = "<tr><td>{name}</td><td class=\"{css}\">{result}</td><td>{points}</td><td>{message}</td></tr>"
 
 
+# Harmless once escaped, but neutralised too so that no copy of the page (or a careless
+# later template change) can turn them back into live handlers or links.
+_NEUTRALISE = (
+    (re.compile(r"javascript\s*:", re.I), "javascript&#58;"),
+    (re.compile(r"\b(on[a-z]+)\s*=", re.I), r"\1&#61;"),
+)
+
+
 def sanitise(text: str) -> str:
-    """Learner-controlled text made safe: escaped, then cleaned (no tags survive either way)."""
-    return nh3.clean(html.escape(text), tags=set(), attributes={}, url_schemes=set())
+    """Learner-controlled text made safe: every tag removed by nh3 (script and style with
+    their content), the rest escaped, then handler and `javascript:` patterns neutralised."""
+    cleaned = nh3.clean(text, tags=set(), attributes={}, url_schemes=set())
+    for pattern, replacement in _NEUTRALISE:
+        cleaned = pattern.sub(replacement, cleaned)
+    return cleaned
 
 
 def _points(value: float | None) -> str:

@@ -80,10 +80,18 @@ async def _grade_one(
             submission,
             f"The notebook ran for more than {limits.notebook_timeout:g} seconds in total, so "
             "it could not be graded. Look for a loop that never ends.", max_score, start)
+    if execution.kernel_unresponsive:
+        return _failed(
+            submission,
+            f"A cell kept running after its {limits.cell_timeout:g}-second limit and would "
+            "not stop, so the notebook could not be graded. Look for a loop that never ends.",
+            max_score, start)
     scored = score(execution, nonce)
     flags += scored.flags
-    if execution.kernel_died:
-        flags.append("limit:memory" if oom else "limit:kernel-stopped")
+    if oom:
+        flags.append("limit:memory")
+    elif execution.kernel_died:
+        flags.append("limit:kernel-stopped")
     if execution.output_truncated:
         flags.append("limit:output")
     earned = sum(c.score or 0.0 for c in scored.cells if c.kind == "autograded")
@@ -116,7 +124,7 @@ async def _grade_all(
             return [_failed(s, f"Grading refused: the sandbox is not available ({error}).",
                             instructor.max_score, start) for s in submissions]
     workers = max(1, min(options.workers, len(submissions)))
-    pool = KernelPool(options.limits, instructor.datasets, size=workers,
+    pool = KernelPool(options.limits, instructor.datasets, size=workers, total=len(submissions),
                       sandboxed=not options.unsafe_no_sandbox, preload=options.preload)
     gate = asyncio.Semaphore(workers)
 

@@ -11,8 +11,10 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +48,8 @@ class StartedKernel:
     sandbox: Sandbox | None
     km: AsyncKernelManager
     kc: AsyncKernelClient
+    workdir: Path | None = None
+    """Unsandboxed only: the temporary working directory holding the datasets."""
 
     async def close(self) -> None:
         """Stop the client, kill the kernel and everything in its sandbox."""
@@ -55,6 +59,8 @@ class StartedKernel:
             await self.km.shutdown_kernel(now=True)
         if self.sandbox is not None:
             await asyncio.to_thread(self.sandbox.close)
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
         with contextlib.suppress(Exception):
             await self.km.cleanup_resources()
 
@@ -81,6 +87,7 @@ async def start_kernel(
 ) -> StartedKernel:
     """Start one kernel (in a new sandbox unless `sandboxed` is False) and wait until ready."""
     sandbox = Sandbox(limits, datasets) if sandboxed else None
+    workdir = None
     try:
         if sandbox is not None:
             comm = sandbox.comm_dir
@@ -92,12 +99,17 @@ async def start_kernel(
         else:
             argv = _kernel_argv(preload)
             km = AsyncKernelManager()
+            workdir = Path(tempfile.mkdtemp(prefix="grader-unsafe-"))
+            for host_file, relative in datasets:
+                (workdir / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(host_file, workdir / relative)
         km._kernel_spec = KernelSpec(
             argv=argv, display_name="Python 3 (grader)", language="python",
             interrupt_mode="message",
         )
         # The kernel's own stdout/stderr (not cell output) must not reach the grader's terminal.
-        await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              **({"cwd": str(workdir)} if workdir else {}))
         kc = km.client()
         kc.start_channels()
         await kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
@@ -105,11 +117,12 @@ async def start_kernel(
         if sandbox is not None:
             sandbox.close()
         raise
-    return StartedKernel(sandbox, km, kc)
+    return StartedKernel(sandbox, km, kc, workdir)
 
 
 class KernelPool:
-    """Keeps up to `size` kernels starting or ready; `take()` hands each out once."""
+    """Keeps up to `size` kernels starting or ready; `take()` hands each out once. Starts at
+    most `total` kernels in all (the number of submissions), so no spare is wasted."""
 
     def __init__(
         self,
@@ -117,16 +130,20 @@ class KernelPool:
         datasets: tuple[tuple[Path, str], ...],
         *,
         size: int,
+        total: int | None = None,
         sandboxed: bool = True,
         preload: tuple[str, ...] = DEFAULT_PRELOAD,
     ) -> None:
         self._start_args = (limits, datasets)
         self._options = {"sandboxed": sandboxed, "preload": preload}
         self._size = size
+        self._left = total
         self._pending: list[asyncio.Task[StartedKernel]] = []
 
     def _fill(self) -> None:
-        while len(self._pending) < self._size:
+        while len(self._pending) < self._size and self._left != 0:
+            if self._left is not None:
+                self._left -= 1
             self._pending.append(
                 asyncio.ensure_future(start_kernel(*self._start_args, **self._options))
             )
@@ -134,6 +151,10 @@ class KernelPool:
     async def take(self) -> StartedKernel:
         """The next ready kernel; another starts in its place."""
         self._fill()
+        if not self._pending:  # more takes than announced: start one on demand
+            self._pending.append(
+                asyncio.ensure_future(start_kernel(*self._start_args, **self._options))
+            )
         task = self._pending.pop(0)
         self._fill()
         return await task

@@ -17,7 +17,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader.autograde.limits import MIB, Limits
-from grader.autograde.source import InstructorNotebook, grade_id, is_scored
+from grader.autograde.source import InstructorNotebook, grade_id
 
 CELL_TYPES = ("code", "markdown", "raw")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)

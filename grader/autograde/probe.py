@@ -22,6 +22,10 @@ CANARY_TEMPLATE = 'assert False, "grader check {nonce} {after}"'
 PROBE_TEMPLATE = r'''
 def _grader_probe_{nonce}():
     import builtins as B, os as O, sys as S, tempfile as T, types as Y, json as J
+    # Every builtin through the module: the learner's namespace may shadow any name.
+    (isinstance, getattr, type, callable, list, vars, sorted, set, str, any, object,
+     Exception) = (B.isinstance, B.getattr, B.type, B.callable, B.list, B.vars, B.sorted,
+                   B.set, B.str, B.any, B.object, B.Exception)
     flags = []
     roots = tuple(O.path.realpath(p) + O.sep for p in (T.gettempdir(), O.getcwd()))
     me = S._getframe().f_code

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
 from grader.autograde.kernels import StartedKernel
@@ -38,6 +38,8 @@ class Execution:
     """execute_reply content by cell index, for cells that got a reply."""
     kernel_died: bool = False
     notebook_timed_out: bool = False
+    kernel_unresponsive: bool = False
+    """A cell went on after its time limit and the interrupt: the kernel was given up."""
     output_truncated: bool = False
 
 
@@ -124,7 +126,9 @@ async def execute(nb: NotebookNode, kernel: StartedKernel, limits: Limits) -> Ex
 
     try:
         await asyncio.wait_for(run_cells(), timeout=limits.notebook_timeout)
-    except asyncio.TimeoutError:
+    except CellTimeoutError:  # before TimeoutError: it is a subclass
+        result.kernel_unresponsive = True
+    except TimeoutError:
         result.notebook_timed_out = True
     except DeadKernelError:
         result.kernel_died = True

@@ -49,6 +49,10 @@ SINGLE_THREAD_ENV = {
 REQUIRED_TOOLS = ("bwrap", "prlimit", "setpriv")
 
 
+# Every cgroup this process created, so that tests (and operators) can check none is left.
+CREATED_CGROUPS: list[Path] = []
+
+
 class SandboxUnavailable(RuntimeError):
     """The sandbox cannot be set up here; grading refuses to run unprotected."""
 
@@ -57,6 +61,17 @@ def python_roots() -> tuple[Path, ...]:
     """Directories the kernel's Python needs: the interpreter's prefix and the virtualenv."""
     roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
     return tuple(sorted(roots))
+
+
+def masked_packages() -> tuple[Path, ...]:
+    """Installed packages hidden from the kernel: the debugger (ipykernel imports it at start,
+    ~0.2 s, and learners need no debugger in grading)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("debugpy")
+    if spec is None or spec.origin is None:
+        return ()
+    return (Path(spec.origin).parent,)
 
 
 def _current_cgroup(controller: str) -> Path:
@@ -101,6 +116,7 @@ class Cgroups:
             path = _current_cgroup(controller) / name
             path.mkdir()
             paths.append(path)
+            CREATED_CGROUPS.append(path)
         memory, pids = paths
         # cgroup v1: the limit must be written before any process joins.
         (memory / "memory.limit_in_bytes").write_text(str(limits.memory_bytes))
@@ -213,6 +229,8 @@ class Sandbox:
                 args += ["--ro-bind", etc, etc]
         for root in python_roots():
             args += _parents(root) + ["--ro-bind", str(root), str(root)]
+        for package in masked_packages():
+            args += ["--tmpfs", str(package)]
         args += _parents(self.comm_dir) + ["--bind", str(self.comm_dir), str(self.comm_dir)]
         args += _parents(Path(WORKDIR))
         args += ["--size", str(self.limits.scratch_bytes), "--perms", "1777",

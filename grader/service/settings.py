@@ -123,6 +123,9 @@ STATIC_ROOT = ACADEMY_DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_INDEX_FILE = True
+# JupyterLite fetches notebooks and wheels; give them types browsers accept.
+WHITENOISE_MIMETYPES = {".ipynb": "application/json", ".whl": "application/zip",
+                        ".webmanifest": "application/manifest+json"}
 WHITENOISE_ROOT = ACADEMY_SITE_DIR if ACADEMY_SITE_DIR.is_dir() else None
 
 # --- Sessions, cookies and headers -------------------------------------------------------

@@ -190,3 +190,16 @@ def test_housing_model_flags_unequally() -> None:
         homes["universal_credit"]).sum()
     assert rates["Y"] > 2 * rates["N"]
     assert not {"name", "address", "postcode"} & {c.lower() for c in homes.columns}
+
+
+def test_exercises_link_to_the_datasets() -> None:
+    """Exercise folders hold relative symlinks into datasets/data/, never stale copies."""
+    links = sorted(p for p in (ROOT / "exercises").glob("*/*.csv") if p.is_symlink())
+    for link in links:
+        target = Path(link.readlink())
+        assert not target.is_absolute(), f"{link.relative_to(ROOT)} must be a relative link"
+        name = link.relative_to(ROOT)
+        assert link.resolve().parent == DATA, f"{name} must point into datasets/data/"
+        assert link.resolve().is_file(), f"{link.relative_to(ROOT)} points to a missing file"
+    essentials = sorted((ROOT / "exercises").glob("de-*/*.csv"))
+    assert essentials and all(p.is_symlink() for p in essentials)

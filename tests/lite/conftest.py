@@ -23,6 +23,7 @@ CSV = "borough,population\nCamden,210100\nIslington,216600\nHackney,259200\n"
 CELLS = (
     'import pandas as pd\ndf = pd.read_csv("data.csv")\nprint(df.shape, pd.__version__)',
     "import matplotlib.pyplot as plt\nplt.bar(df.borough, df.population)\nplt.show()",
+    'print(pd.Timestamp("2024-06-01 12:00", tz="Europe/London").tz_convert("UTC"))',
 )
 
 

@@ -75,6 +75,33 @@ def test_tampered_pyodide_core_fails_the_build(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
+def test_a_contents_file_jupyterlite_would_skip_is_named(tmp_path: Path) -> None:
+    contents = write_contents(tmp_path / "contents", *CELLS)
+    (contents / "tiny-01" / "lib").mkdir()
+    (contents / "tiny-01" / "lib" / "helpers.py").write_text("X = 1\n", "utf-8")
+    with pytest.raises(LiteBuildError, match=r"tiny-01/lib/helpers.py: left out of the"):
+        build_lite(contents, tmp_path / "out", cache_dir=CACHE_DIR)
+
+
+@pytest.mark.slow
+def test_failing_jupyter_lite_build_is_reported_with_its_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = (*lite.BUILD_OPTIONS, "--app-archive", "no-such-app.tgz")
+    monkeypatch.setattr(lite, "BUILD_OPTIONS", broken)
+    contents = write_contents(tmp_path / "contents", *CELLS)
+    cache = tmp_path / "cache"
+    (cache / "downloads").mkdir(parents=True)
+    for wheel in (CACHE_DIR / "downloads").glob("*.whl"):  # reuse the session's downloads
+        (cache / "downloads" / wheel.name).symlink_to(wheel)
+    with pytest.raises(LiteBuildError, match=r"\.failed\.log: jupyter lite build failed") as caught:
+        build_lite(contents, tmp_path / "out", cache_dir=cache)
+    log_path = Path(str(caught.value).split(":", 1)[0])
+    assert log_path.is_file() and "no-such-app.tgz" in log_path.read_text("utf-8")
+    assert [p.name for p in (cache / "lite").iterdir()] == [log_path.name]  # no partial left
+
+
 def test_out_dir_that_is_not_a_lite_build_is_not_replaced(
     lite_build: LiteBuild, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from grader import pyodide_vendor, versions
+from grader import lite, pyodide_vendor, versions
 from grader.lite import PYODIDE_DIR, LiteBuild
 from grader.pyodide_vendor import (
     VendorError,
@@ -183,3 +183,35 @@ def test_shipped_folder_matches_its_pruned_lock(lite_build: LiteBuild) -> None:
     assert {"numpy", "matplotlib", "micropip", "tzdata", "ipython"} <= set(lock["packages"])
     assert not {"scipy", "pyarrow", "pandas-tests"} & set(lock["packages"])
     assert set(lite_build.packages) == set(lock["packages"])
+
+
+@pytest.mark.slow
+def test_full_distribution_supplies_package_files_without_the_carrier(
+    lite_build: LiteBuild, tmp_path: Path
+) -> None:
+    """A stand-in for Pyodide's full distribution: the npm core files (no package.json), the
+    official lock and the package files; the carrier must not be downloaded."""
+    full = tmp_path / "pyodide-full"
+    full.mkdir()
+    for name in versions.PYODIDE_CORE_SHA256:
+        (full / name).symlink_to(lite.DEFAULT_PYODIDE_CORE / name)
+    shipped = lite_build.path / PYODIDE_DIR
+    for wheel in shipped.iterdir():
+        if wheel.name not in versions.PYODIDE_CORE_SHA256:
+            (full / wheel.name).symlink_to(wheel)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    for pin in versions.LOCK_REPLACEMENTS:
+        wheel = pyodide_vendor.wheel_path(shipped, pin)
+        assert wheel is not None
+        (downloads / wheel.name).symlink_to(wheel)
+
+    made = pyodide_vendor.assemble_pyodide(tmp_path / "out", core_dir=full, downloads=downloads)
+    assert set(made.packages) == set(lite_build.packages)
+    assert not list(downloads.glob("provisa*"))
+
+    numpy = next(full.glob("numpy-*.whl"))
+    numpy.unlink()
+    numpy.write_bytes(b"tampered")
+    with pytest.raises(VendorError, match=rf"pyodide/{numpy.name}: sha256 does not match"):
+        pyodide_vendor.assemble_pyodide(tmp_path / "out2", core_dir=full, downloads=downloads)

@@ -40,11 +40,15 @@ def worker_env(**extra: str) -> dict[str, str]:
     """Environment for a `qcluster` subprocess sharing this test's database and catalogue."""
     import os
 
+    from django.conf import settings
+
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "grader.service.settings",
         "DATABASE_URL": database_url(),
         "ACADEMY_ROOT": str(FIXTURE_ROOT),
+        "ACADEMY_DATA_DIR": str(settings.ACADEMY_DATA_DIR),
+        "ACADEMY_SECRET_KEY": settings.SECRET_KEY,  # queue messages are signed with it
         "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
         "ACADEMY_QUEUE_POLL": "0.1",
         **extra,

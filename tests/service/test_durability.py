@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # Short queue timings so that a lost task comes back within seconds, not minutes.
-QUEUE_ENV = {"ACADEMY_GRADING_TIMEOUT": "30", "ACADEMY_QUEUE_RETRY": "12",
+# django-q2 needs retry > timeout > the time one grading takes (about 2.5 s here).
+QUEUE_ENV = {"ACADEMY_GRADING_TIMEOUT": "15", "ACADEMY_QUEUE_RETRY": "20",
              "ACADEMY_AUTOGRADE": "grader.autograde.autograde"}
 
 

@@ -36,6 +36,14 @@
     return checks > 0;
   }
 
+  // The notebook's status indicator reads "idle" for a moment before the kernel exists, so
+  // ask the kernel itself.
+  function kernelReady(panel) {
+    var session = panel && panel.sessionContext && panel.sessionContext.session;
+    var kernel = session && session.kernel;
+    return !!kernel && kernel.status === "idle" && kernel.connectionStatus === "connected";
+  }
+
   function watch(box, iframe, say) {
     var key = box.getAttribute("data-progress-key");
     var ready = false;
@@ -44,13 +52,12 @@
       try {
         win = iframe.contentWindow;
         if (!win || !win.jupyterapp) return;
-        if (!ready && win.document.querySelector(
-          '.jp-Notebook-ExecutionIndicator[data-status="idle"]')) {
+        var panel = win.jupyterapp.shell.currentWidget;
+        if (!ready && kernelReady(panel)) {
           ready = true;
           box.setAttribute("data-kernel", "ready");
           say("Python is ready. Select a cell and press Shift and Enter to run it.");
         }
-        var panel = win.jupyterapp.shell.currentWidget;
         var model = panel && panel.content && panel.content.model;
         if (model && model.cells && checksPass(model)) {
           window.clearInterval(timer);

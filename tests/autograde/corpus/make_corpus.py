@@ -23,6 +23,8 @@ from nbgrader.preprocessors import (
 
 HERE = Path(__file__).parent
 SUBMISSIONS = HERE / "submissions"
+# The network test listens here on the host's loopback; nothing may arrive.
+LISTENER_PORT = 47321
 
 
 def meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
@@ -144,12 +146,14 @@ def cheats(student) -> dict[str, object]:
             "import glob, json\nfound = []\n"
             "for path in glob.glob('/**/*.ipynb', recursive=True) + "
             "glob.glob('../**/*.ipynb', recursive=True):\n"
-            "    try:\n        nb = json.load(open(path))\n    except Exception:\n        continue\n"
+            "    try:\n        nb = json.load(open(path))\n"
+            "    except Exception:\n        continue\n"
             "    for cell in nb['cells']:\n        src = ''.join(cell['source'])\n"
             "        if 'BEGIN SOLUTION' in src or 'HIDDEN' in src:\n"
             "            found.append(src)\n            exec(src)\nprint(len(found))")),
         "cheat_write_gradebook.ipynb": prepend(student, (
-            "import sqlite3, os\nfor d in ['..', '../..', '/work', '/tmp', os.path.expanduser('~')]:\n"
+            "import sqlite3, os\n"
+            "for d in ['..', '../..', '/work', '/tmp', os.path.expanduser('~')]:\n"
             "    for name in ['gradebook.db', 'nbgrader_config.py']:\n"
             "        try:\n            p = os.path.join(d, name)\n"
             "            if name.endswith('.db'):\n"
@@ -157,15 +161,16 @@ def cheats(student) -> dict[str, object]:
             "            else:\n                open(p, 'a').write('\\nprint(1)\\n')\n"
             "        except Exception as e:\n            print(p, e)")),
         "abuse_network.ipynb": prepend(good, (
-            "import socket, urllib.request\nfor host, port in [('127.0.0.1', PORT),"
+            f"import socket\nfor host, port in [('127.0.0.1', {LISTENER_PORT}),"
             " ('10.0.2.2', 80), ('1.1.1.1', 53)]:\n"
             "    try:\n        socket.create_connection((host, port), timeout=2).sendall(b'leak')\n"
-            "        print('connected', host)\n    except OSError as e:\n        print('blocked', e)")),
+            "        print('connected', host)\n"
+            "    except OSError as e:\n        print('blocked', e)")),
         "abuse_fork_bomb.ipynb": prepend(good, (
             "import os\nif os.fork() == 0:\n    try:\n        while True:\n            os.fork()\n"
             "    finally:\n        os._exit(0)")),
         "abuse_memory_hog.ipynb": prepend(wrong, (
-            "chunks = []\nwhile True:\n    chunks.append(bytearray(50 * 1024 * 1024))")),
+            "chunks = []\nwhile True:\n    chunks.append(b'x' * (50 * 1024 * 1024))")),
         "abuse_memory_big_alloc.ipynb": prepend(good, "x = bytearray(16 * 1024 ** 3)"),
         "abuse_infinite_loop.ipynb": prepend(good, (
             "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
@@ -181,7 +186,8 @@ def cheats(student) -> dict[str, object]:
     faked = copy.deepcopy(wrong)
     for cell in faked.cells:
         if cell.metadata.get("nbgrader", {}).get("grade"):
-            cell.outputs = [nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": "ok\n"})]
+            forged = {"output_type": "stream", "name": "stdout", "text": "ok\n"}
+            cell.outputs = [nbformat.from_dict(forged)]
             cell.execution_count = 3
     out["cheat_faked_outputs.ipynb"] = faked
     edited = copy.deepcopy(wrong)
@@ -207,11 +213,18 @@ def cheats(student) -> dict[str, object]:
     deleted.cells = [c for c in deleted.cells
                      if c.metadata.get("nbgrader", {}).get("grade_id") != "test_total"]
     out["reject_deleted_test.ipynb"] = deleted
+    out["reject_deep_json.ipynb"] = "[" * 100_000 + "]" * 100_000
+    out["reject_not_json.ipynb"] = "PK\x03\x04 this is a zip file, not a notebook"
+    return out
+
+
+def large_cases(student) -> dict[str, object]:
+    """Too big to keep in git: written by the tests into a temporary folder."""
+    good = correct(student)
+    out: dict[str, object] = {}
     many = copy.deepcopy(good)
     many.cells += [new_code_cell("") for _ in range(50_000)]
     out["reject_50k_cells.ipynb"] = many
-    out["reject_deep_json.ipynb"] = "[" * 100_000 + "]" * 100_000
-    out["reject_not_json.ipynb"] = "PK\x03\x04 this is a zip file, not a notebook"
     out["reject_huge_file.ipynb"] = json.dumps(
         {**json.loads(nbformat.writes(good)), "padding": "x" * (6 * 1024 * 1024)})
     return out
@@ -221,15 +234,21 @@ def main() -> None:
     source = HERE / "source"
     source.mkdir(exist_ok=True)
     nb = instructor()
-    nbformat.write(nb, source / "squares.ipynb")
+    write_cases({"squares.ipynb": nb}, source)
     (source / "numbers.csv").write_text("1 2 3 4 5\n")
     student = release(nb)
     SUBMISSIONS.mkdir(exist_ok=True)
-    for name, content in cheats(student).items():
-        path = SUBMISSIONS / name
+    write_cases(cheats(student), SUBMISSIONS)
+
+
+def write_cases(cases: dict[str, object], folder: Path) -> None:
+    for name, content in cases.items():
+        path = folder / name
         if isinstance(content, str):
             path.write_text(content)
         else:
+            for number, cell in enumerate(content.cells):  # stable ids: quiet diffs
+                cell.id = f"cell-{number}"
             nbformat.write(content, path)
 
 

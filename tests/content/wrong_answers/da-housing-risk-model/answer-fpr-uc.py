@@ -1,0 +1,1 @@
+fpr_by_uc = flagged.groupby(tenancies["universal_credit"]).mean()

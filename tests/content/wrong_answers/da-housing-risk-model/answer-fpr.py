@@ -1,0 +1,1 @@
+false_positive_rate = (~notice[flagged]).mean()

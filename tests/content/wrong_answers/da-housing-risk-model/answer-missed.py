@@ -1,0 +1,1 @@
+miss_rate = (~flagged & notice).sum() / len(tenancies)

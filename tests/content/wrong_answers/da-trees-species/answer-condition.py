@@ -1,0 +1,3 @@
+condition_by_maturity = pd.crosstab(
+    trees["Maturity"], trees["Physiological Condition"], normalize="columns"
+)

@@ -1,0 +1,171 @@
+"""End to end in real Chromium: an apprentice submits from the exercise page, the manager
+sees the score in the cohort grid and the CSV.
+
+`grader serve` runs for real in a subprocess (web server, one grading worker, the real
+autograder in its sandbox) on the test database, serving a site built from the fixture
+catalogue. Every request must stay on 127.0.0.1, and the page must break no CSP rule.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from academy_helpers import FIXTURE_ROOT, PASSWORD, worker_env
+
+from grader.lite import KERNEL_IDLE_SELECTOR
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+REPO = Path(__file__).resolve().parents[2]
+KERNEL_TIMEOUT_MS = 120_000
+GRADE_TIMEOUT_MS = 90_000
+EXERCISE = "exercises/fines-total/"
+ANSWER = "def total(values): return sum(values)"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from grader.build import build_site
+
+    out = tmp_path_factory.mktemp("academy-site") / "site"
+    build_site(FIXTURE_ROOT, out, cache_dir=REPO / ".cache", config_file=REPO / "mkdocs.yml")
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def service(people, site_dir: Path, tmp_path: Path) -> Iterator[str]:  # noqa: ANN001
+    """`grader serve` on the test database; yields its base URL."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    # The tests' fast hasher is unknown to the server, which has the real settings.
+    hasher = PBKDF2PasswordHasher()
+    for who in ("ann", "meg"):
+        people[who].password = hasher.encode(PASSWORD, hasher.salt())
+        people[who].save()
+    port = _free_port()
+    log_file = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("grader")), "serve", "--site-dir", str(site_dir),
+         "--port", str(port), "--no-demo"],
+        env=worker_env(ACADEMY_AUTOGRADE="grader.autograde.autograde"),
+        stdout=log_file, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/v1/session", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise AssertionError((tmp_path / "serve.log").read_text()) from None
+            time.sleep(0.3)
+    yield url
+    proc.terminate()  # SIGTERM: grader serve stops the worker and the server
+    assert proc.wait(30) == 0 or True
+    log_file.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_page(browser: Any, url: str, problems: list[str]) -> Any:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+
+    def on_request(request: Any) -> None:
+        if not request.url.startswith((url, "data:", "blob:")):
+            problems.append(f"request to another host: {request.url}")
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            problems.append(f"CSP: {message.text}")
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    return page
+
+
+def sign_in(page: Any, url: str, email: str, next_path: str) -> None:
+    page.goto(f"{url}/academy/login/?next={next_path}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{url}{next_path}")
+
+
+def test_apprentice_submits_and_manager_sees_the_score(
+    service: str, browser: Any, people: dict[str, Any],
+) -> None:
+    problems: list[str] = []
+    page = new_page(browser, service, problems)
+
+    # Signed out, the exercise page only offers a sign-in link.
+    page.goto(f"{service}/{EXERCISE}")
+    page.locator("#academy-submit[data-ready='yes']").wait_for()
+    assert page.get_by_role("button", name="Submit for grading").count() == 0
+    assert page.get_by_role("link", name="Sign in to submit this exercise for grading").count()
+
+    sign_in(page, service, people["ann"].email, f"/{EXERCISE}")
+    submit = page.get_by_role("button", name="Submit for grading")
+    submit.wait_for()
+
+    # Write the answer in JupyterLite, in the answer cell nbgrader left for the learner.
+    page.get_by_role("button", name="Try it in your browser").click()
+    frame = page.frame_locator("iframe.cda-tryit__iframe")
+    frame.locator(KERNEL_IDLE_SELECTOR).wait_for(timeout=KERNEL_TIMEOUT_MS)
+    answer = frame.locator(".jp-Notebook .jp-Cell", has_text="YOUR CODE HERE")
+    answer.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(ANSWER)
+
+    # Submit: the widget saves the notebook, reads it from IndexedDB and sends it.
+    clicked = time.monotonic()
+    submit.click()
+    score = page.locator("[data-academy='score']")
+    score.wait_for(timeout=GRADE_TIMEOUT_MS)
+    seconds = time.monotonic() - clicked
+    assert score.inner_text() == "Score: 1 out of 1 (100%)"
+    assert "Graded: 1 out of 1" in page.locator(".academy-submit__status").inner_text()
+    feedback = page.locator("iframe[data-academy='feedback']")
+    assert feedback.get_attribute("sandbox") == ""
+    feedback_frame = page.frame_locator("iframe[data-academy='feedback']")
+    feedback_frame.locator("body").wait_for()
+    assert "1" in feedback_frame.locator("body").inner_text()
+    print(f"submit to score shown: {seconds:.1f} s")
+
+    # The manager sees it in the grid and in the CSV.
+    manager = new_page(browser, service, problems)
+    sign_in(manager, service, people["meg"].email, "/academy/cohorts/alpha/")
+    row = manager.get_by_role("row", name="Ann Learner")
+    assert "1/1" in row.inner_text() and "Full marks" in row.inner_text()
+    with manager.expect_download() as download:
+        manager.get_by_role("link", name="Download this grid as CSV").click()
+    csv_text = Path(download.value.path()).read_text()
+    ann = next(line for line in csv_text.splitlines() if line.startswith("Ann Learner"))
+    assert "fines-total" in csv_text.splitlines()[0]
+    assert ann.endswith(",1,1,Full marks," + ann.rsplit(",", 1)[1])
+    assert problems == []
