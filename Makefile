@@ -49,6 +49,11 @@ check: setup
 
 test: setup browser-deps
 	$(BIN)/python -m pytest
+	@# CI (.ci/run) sets ACADEMY_TEST_POSTGRES_URL: the service tests run again on PostgreSQL.
+	@if [ -n "$$ACADEMY_TEST_POSTGRES_URL" ]; then \
+	  echo "Service tests again, on PostgreSQL"; \
+	  DATABASE_URL="$$ACADEMY_TEST_POSTGRES_URL" $(BIN)/python -m pytest tests/service; \
+	fi
 
 lint: python-deps
 	$(BIN)/ruff check grader tests bench

@@ -119,11 +119,14 @@ class CatalogueReader:
         if std is None:
             self.problem(path, f"{where}.standard", self.unknown_standard(ex.standard))
             return
-        codes = {k.code for k in std.ksbs}
+        by_code = {k.code: k for k in std.ksbs}
         for k, code in enumerate(ex.ksbs):
-            if code not in codes:
+            if code not in by_code:
                 self.problem(path, f"{where}.ksbs[{k}]",
                              f"KSB code '{code}' is not in standard {std.id}")
+            elif by_code[code].workplace_only:
+                self.problem(path, f"{where}.ksbs[{k}]", f"KSB code '{code}' of {std.id} "
+                             "needs workplace evidence: a notebook exercise cannot give it")
 
     def read_track(self, path: Path) -> None:
         track = parse_file(path, self.root, Track, self.problems, PATTERN_HINTS)
@@ -162,13 +165,18 @@ class CatalogueReader:
                 self.problem(path, f"{where}.exercises[{e}]", f"lesson '{lesson.id}' names "
                              f"exercise '{ex_id}', which no {COURSES_DIR}/*/{EXERCISES_FILE} "
                              "defines")
-            elif (track.audience is Audience.GRADED and ex.ksbs and track.standard
+            elif track.audience is Audience.GRADED and not ex.ksbs:
+                self.problem(path, f"{where}.exercises[{e}]", f"exercise '{ex_id}' is used "
+                             "in a graded track but names no KSBs it gives evidence for")
+            elif (track.audience is Audience.GRADED and track.standard
                   and ex.standard and ex.standard != track.standard):
                 self.problem(path, f"{where}.exercises[{e}]", f"exercise '{ex_id}' gives "
                              f"evidence for {ex.standard}, but this track assesses "
                              f"{track.standard}")
 
     def read(self) -> None:
+        # Order matters: exercises check their KSBs against the standards, and lessons check
+        # the exercises they name.
         if not self.courses.is_dir():
             self.problem(COURSES_DIR, "", "the folder does not exist")
             return

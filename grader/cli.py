@@ -135,10 +135,17 @@ def serve(host: str, port: int, site_dir: Path, workers: int, no_demo: bool) -> 
     run(ServeOptions(host=host, port=port, site_dir=site_dir, workers=workers, demo=not no_demo))
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@main.command(
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False}
+)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:
-    """Run a Django management command of the academy service (try `grader manage help`)."""
+    """Run a Django management command of the academy service.
+
+    For example `grader manage import_cohort people.csv --cohort "Spring 2027"`,
+    `grader manage issue_token someone@camden.gov.uk`, `grader manage qcluster` (a grading
+    worker), `grader manage createsuperuser`. `grader manage help` lists them all.
+    """
     import os
 
     from django.core.management import execute_from_command_line

@@ -268,6 +268,27 @@ def test_ksb_code_not_in_the_standard(tmp_path: Path) -> None:
     ]
 
 
+def test_workplace_only_ksb_cannot_be_claimed_by_an_exercise(tmp_path: Path) -> None:
+    std = standard()
+    std["ksbs"].append({"code": "K2", "title": "Security policy", "workplace_only": True,
+                        "workplace_reason": "It is about the employer's own policies."})
+    root = make_repo(tmp_path, standards={"standards": [std]},
+                     exercises={"street-data": {"exercises": [exercise(ksbs=["S2", "K2"])]}})
+    assert problems_of(root) == [
+        Problem(EXERCISES_YML, "exercises[0].ksbs[1]", "KSB code 'K2' of ST0118 needs "
+                "workplace evidence: a notebook exercise cannot give it"),
+    ]
+
+
+def test_exercise_in_a_graded_track_must_name_ksbs(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, exercises={"street-data": {"exercises": [
+        exercise(standard=None, ksbs=[])]}})
+    assert problems_of(root) == [
+        Problem(TRACK_YML, "modules[0].lessons[0].exercises[0]", "exercise 'fines-count' is "
+                "used in a graded track but names no KSBs it gives evidence for"),
+    ]
+
+
 def test_ksbs_without_a_standard(tmp_path: Path) -> None:
     root = make_repo(tmp_path, exercises={"street-data": {"exercises": [
         exercise(standard=None)]}})

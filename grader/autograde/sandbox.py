@@ -18,10 +18,12 @@ at the same path inside and outside (a network namespace has no route to the hos
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -100,6 +102,24 @@ def check_available() -> None:
         parent = _current_cgroup(controller)
         if not os.access(parent, os.W_OK):
             raise SandboxUnavailable(f"{parent}: cgroup v1 {controller} is not writable")
+    _try_bwrap()
+
+
+@functools.lru_cache(maxsize=1)
+def _try_bwrap() -> None:
+    """Enter a bare sandbox once: namespaces may be forbidden (e.g. in some containers)."""
+    command = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+               "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+               "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+               "--proc", "/proc", "--dev", "/dev", "--",
+               "setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_GID}",
+               "--clear-groups", "--", "/usr/bin/true"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SandboxUnavailable(f"bwrap could not run: {error}") from error
+    if done.returncode != 0:
+        raise SandboxUnavailable(f"bwrap could not create a sandbox: {done.stderr.strip()}")
 
 
 @dataclass

@@ -100,7 +100,7 @@ def _submissions_by_key(learners: Iterable[User]) -> dict[tuple[int, str], list[
 
 
 def learner_progress(learner: User) -> tuple[TrackProgress, ...]:
-    """The learner's graded tracks (from their cohorts), each exercise's standing, in course order."""
+    """The learner's graded tracks (from their cohorts), each exercise's standing, in order."""
     tracks = Track.objects.filter(cohorts__learners=learner, active=True, graded=True).distinct()
     by_key = _submissions_by_key([learner])
     return tuple(

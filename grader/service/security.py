@@ -32,6 +32,9 @@ LITE_CSP = (
 """JupyterLite and Pyodide evaluate code they generate; this looser policy is scoped to /lite/."""
 
 
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+
+
 def policy_for(path: str) -> str:
     if path.startswith(SERVICE_PREFIXES):
         return SERVICE_CSP
@@ -50,7 +53,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", policy_for(request.path))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
 

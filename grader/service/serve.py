@@ -45,9 +45,8 @@ def prepare(*, demo: bool = True) -> list:
     from django.conf import settings
     from django.core.management import call_command
 
-    from grader.service import catalogue_sync, grading
-
     from grader.catalogue import CatalogueError
+    from grader.service import catalogue_sync, grading
 
     call_command("migrate", interactive=False, verbosity=0)
     try:

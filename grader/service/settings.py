@@ -61,7 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "grader.service.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "grader.service.sitefiles.SiteFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,6 +123,7 @@ STATIC_ROOT = ACADEMY_DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_INDEX_FILE = True
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 # JupyterLite fetches notebooks and wheels; give them types browsers accept.
 WHITENOISE_MIMETYPES = {".ipynb": "application/json", ".whl": "application/zip",
                         ".webmanifest": "application/manifest+json"}

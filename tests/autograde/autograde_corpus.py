@@ -11,7 +11,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 SOURCE = CORPUS / "source" / "squares.ipynb"
 SUBMISSIONS = CORPUS / "submissions"
 # Short limits so that the abuse cases finish quickly.
-QUICK_LIMITS = Limits(cell_timeout=3, notebook_timeout=20)
+QUICK_LIMITS = Limits(cell_timeout=5, notebook_timeout=30)
 
 
 def load_corpus_maker():  # type: ignore[no-untyped-def]

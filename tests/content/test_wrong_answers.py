@@ -11,8 +11,9 @@ For each exercise in `exercises/da-*/` this builds, in a throwaway nbgrader cour
   of later answers that use the wrong result, which the file names in a first line
   `# also-affects: test-a, test-b`.
 
-All submissions of one exercise are graded in one nbgrader autograde run, to keep the
-run time reasonable.
+All submissions of one exercise are graded in one nbgrader autograde run, and exercises
+are graded in parallel (one process per CPU, or CONTENT_CHECK_WORKERS), to keep the run
+time reasonable.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import copy
 import os
 import shutil
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ WRONG_ANSWERS = Path(__file__).resolve().parent / "wrong_answers"
 INSTRUCTOR = "instructor"
 STUDENT = "student"
 WRONG_PREFIX = "wrong-"
+WORKERS_ENV = "CONTENT_CHECK_WORKERS"
 
 sys.path.insert(0, str(ROOT))
 from grader.notebook import grade_id, is_solution, is_test, points  # noqa: E402
@@ -81,7 +84,7 @@ def wrong_answers(exercise_id: str) -> list[WrongAnswer]:
     ]
 
 
-def test_cell_after(nb: NotebookNode, answer_id: str) -> str:
+def next_test_cell(nb: NotebookNode, answer_id: str) -> str:
     """Grade id of the first autograder test cell after the answer cell `answer_id`."""
     ids = [grade_id(c) for c in nb.cells]
     start = ids.index(answer_id)
@@ -113,7 +116,9 @@ def release(exercise_id: str, workdir: Path) -> tuple[Any, NotebookNode]:
     config = Config()
     config.CourseDirectory.root = str(workdir)
     config.CourseDirectory.course_id = "content-check"
+    # Generous limits: the check often runs beside other heavy tests.
     config.ExecutePreprocessor.timeout = 120
+    config.ExecutePreprocessor.startup_timeout = 180
     api = NbGraderAPI(config=config)
     result = api.generate_assignment(exercise_id, force=True)
     assert result["success"], result.get("error") or result.get("log")
@@ -175,7 +180,7 @@ def check_exercise(exercise_id: str, workdir: Path) -> list[str]:
         problems.append(f"{exercise_id}: student version scored "
                         f"{sum(scores[STUDENT].values())}, not 0")
     for w in wrongs:
-        target = test_cell_after(instructor_nb, w.grade_id)
+        target = next_test_cell(instructor_nb, w.grade_id)
         cell_scores = scores[WRONG_PREFIX + w.grade_id]
         if cell_scores[target] >= max_scores[target]:
             problems.append(f"{exercise_id}: wrong answer for '{w.grade_id}' kept full "
@@ -187,17 +192,48 @@ def check_exercise(exercise_id: str, workdir: Path) -> list[str]:
     return problems
 
 
+def check_exercises(exercise_ids: list[str], workdir: Path, workers: int) -> dict[str, list[str]]:
+    """`check_exercise` for each exercise, `workers` at a time in separate processes (each
+    nbgrader run is single-threaded and spends most of its time starting kernels)."""
+    if workers <= 1 or len(exercise_ids) <= 1:
+        return {ex: check_exercise(ex, workdir / ex) for ex in exercise_ids}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {ex: pool.submit(check_exercise, ex, workdir / ex) for ex in exercise_ids}
+        return {ex: future.result() for ex, future in futures.items()}
+
+
+def worker_count() -> int:
+    """Processes for grading: CONTENT_CHECK_WORKERS, or one per CPU (at least 1)."""
+    return int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 1)
+
+
+@pytest.fixture(scope="module")
+def problems_by_exercise(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[str]]:
+    """Grade every exercise selected in this session at once, in parallel."""
+    selected = [
+        item.callspec.params["exercise_id"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_exercise_tells_right_from_wrong"
+    ]
+    return check_exercises(selected, tmp_path_factory.mktemp("content"), worker_count())
+
+
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Object of type:Warning")
 @pytest.mark.parametrize("exercise_id", exercise_ids())
-def test_exercise_tells_right_from_wrong(exercise_id: str, tmp_path: Path) -> None:
-    problems = check_exercise(exercise_id, tmp_path)
+def test_exercise_tells_right_from_wrong(
+    exercise_id: str, problems_by_exercise: dict[str, list[str]]
+) -> None:
+    problems = problems_by_exercise[exercise_id]
     assert not problems, "\n".join(problems)
 
 
 if __name__ == "__main__":  # handy while writing an exercise: python test_wrong_answers.py da-x
     import tempfile
 
-    for ex_id in sys.argv[1:] or exercise_ids():
-        with tempfile.TemporaryDirectory() as tmp:
-            found = check_exercise(ex_id, Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        results = check_exercises(sys.argv[1:] or exercise_ids(), Path(tmp), worker_count())
+    for ex_id, found in results.items():
         print(ex_id, "OK" if not found else "\n  " + "\n  ".join(found))

@@ -30,7 +30,8 @@ def academy_settings(settings: object, monkeypatch: pytest.MonkeyPatch) -> objec
 
     settings.ACADEMY_ROOT = FIXTURE_ROOT
     settings.ACADEMY_AUTOGRADE = FAKE
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+    # Fast hashing, for tests only.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(Conf, "SYNC", True)
     return settings
 
@@ -83,10 +84,10 @@ def people(catalogue: None, make_user: Callable[..., object]) -> dict[str, objec
 @pytest.fixture
 def graded(people: dict[str, object]) -> dict[str, object]:
     """Ann: fines-count graded full marks; Cat (other cohort): fines-count graded zero."""
-    from django.test import Client
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from academy_helpers import notebook
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
     from grader.service.models import Submission
 
     for who, answered in (("ann", True), ("cat", False)):

@@ -99,7 +99,9 @@ def test_kill_9_while_grading_grades_again_exactly_once(people, start_worker, se
     assert grades[0].score == 2.0 and grades[0].max_score == 4.0
 
 
-def test_fifty_submissions_at_once_all_end_graded(people, start_worker, live_server, settings) -> None:  # noqa: ANN001
+def test_fifty_submissions_at_once_all_end_graded(  # noqa: ANN001
+    people, start_worker, live_server, settings,
+) -> None:
     settings.ACADEMY_AUTOGRADE = "grader.autograde.autograde"
     settings.ACADEMY_RATE_LIMIT = 100
     from django_q.conf import Conf

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from academy_helpers import PASSWORD, notebook
 from django.test import Client
 
 from grader.service.models import Grade, Submission
 from grader.service.tokens import issue_token
-from academy_helpers import PASSWORD, notebook
 
 # Transactions are real: a submission is queued only once its row is committed.
 pytestmark = pytest.mark.django_db(transaction=True)

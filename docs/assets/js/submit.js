@@ -225,6 +225,7 @@
     var prefix = earlier ? "Your latest submission: " : "";
     this.result.textContent = "";
     this.result.setAttribute("data-status", sub.status);
+    this.result.setAttribute("data-submission-id", sub.id);
     if (!sub.finished) {
       this.say(prefix + sub.status_text + ". You can stay on this page; the score will appear here.");
       return;

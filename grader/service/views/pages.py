@@ -10,7 +10,6 @@ from django.utils.text import slugify
 from grader.service import access, progress
 
 
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     if access.managed_cohorts(request.user).exists():

@@ -1,0 +1,89 @@
+"""Claiming and recording grades: a result is written once, by the current attempt only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from academy_helpers import notebook
+from django.utils import timezone
+
+from grader.service import grading
+from grader.service.intake import Upload, submit
+from grader.service.models import Grade, Submission, SubmissionStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def queued(people, monkeypatch):  # noqa: ANN001, ANN201
+    """A stored, queued submission that no worker has taken yet."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    sub = submit(Upload(people["ann"], "fines-count", notebook("fines-count"), "nb.ipynb"))
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.QUEUED
+    return sub
+
+
+def test_submission_is_stored_then_queued(queued) -> None:  # noqa: ANN001
+    from django_q.models import OrmQ
+
+    assert OrmQ.objects.count() == 1
+    assert queued.queued_at is not None and queued.sha256 and queued.size_bytes > 0
+
+
+def test_a_superseded_attempt_cannot_write_a_second_result(queued) -> None:  # noqa: ANN001
+    first = grading.claim(queued.pk)
+    second = grading.claim(queued.pk)   # the task came back: a new worker took it over
+    assert first and second and (first.attempt, second.attempt) == (1, 2)
+    result = {"status": SubmissionStatus.GRADED, "score": 1.0, "max_score": 1.0}
+    assert grading.record(queued.pk, second, result) is True
+    assert grading.record(queued.pk, first, result) is False   # the old worker finishes late
+    assert Grade.objects.filter(submission=queued).count() == 1
+    assert Grade.objects.get(submission=queued).attempt == 2
+    assert grading.claim(queued.pk) is None   # finished: a duplicate task does nothing
+
+
+def test_grade_task_grades_with_the_autograder(queued) -> None:  # noqa: ANN001
+    assert grading.grade_submission(str(queued.pk)).startswith("graded")
+    assert grading.grade_submission(str(queued.pk)) == "skipped: already finished"
+    queued.refresh_from_db()
+    assert queued.status == SubmissionStatus.GRADED and queued.grade.score == 1.0
+
+
+def test_an_autograder_crash_is_a_failed_grade_not_a_lost_one(queued, settings) -> None:  # noqa: ANN001
+    settings.ACADEMY_AUTOGRADE = "builtins.int"   # raises TypeError when called like autograde
+    grading.grade_submission(str(queued.pk))
+    queued.refresh_from_db()
+    assert queued.status == SubmissionStatus.FAILED
+    assert "went wrong on our side" in queued.grade.reason
+
+
+def test_grading_cut_short_too_often_is_marked_failed(queued) -> None:  # noqa: ANN001
+    for _ in range(grading.MAX_GRADING_ATTEMPTS):
+        assert grading.claim(queued.pk) is not None
+    assert grading.claim(queued.pk) is None
+    queued.refresh_from_db()
+    assert queued.status == SubmissionStatus.FAILED
+    assert "cut short several times" in queued.grade.reason
+
+
+def test_requeue_stale_finds_lost_work_and_leaves_fresh_work(queued, settings) -> None:  # noqa: ANN001
+    from django_q.models import OrmQ
+
+    assert grading.requeue_stale() == 0
+    grading.claim(queued.pk)   # a worker took it, then vanished
+    later = timezone.now() + timedelta(seconds=settings.ACADEMY_STALE_AFTER_SECONDS + 1)
+    assert grading.requeue_stale(now=later) == 1
+    assert OrmQ.objects.count() == 2
+    assert Submission.objects.get(pk=queued.pk).status == SubmissionStatus.QUEUED
+    # A row stored but never queued (the process died between commit and enqueue).
+    never = Submission.objects.create(
+        learner=queued.learner, exercise=queued.exercise, notebook=b"{}", filename="x",
+        size_bytes=2, sha256="x")
+    Submission.objects.filter(pk=never.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5))
+    assert grading.requeue_stale() == 1
+    assert Submission.objects.get(pk=never.pk).status == SubmissionStatus.QUEUED
