@@ -340,7 +340,8 @@ def site_nav(catalogue: Catalogue, base_nav: list[Any] | None, extra: list[str])
     exercises = [{ex.title: exercise_uri(ex)} for ex in catalogue.exercises.values()]
     generated: list[Any] = [{"Tracks": tracks}, {"Exercises": exercises}]
     if extra:
-        generated.append({"Data sets": list(extra)})
+        index = [p for p in extra if posixpath.basename(p) == "index.md"]
+        generated.append({"Data sets": index + [p for p in extra if p not in index]})
     nav = list(base_nav or [])
     return nav[:1] + generated + nav[1:]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import secrets
 import time
@@ -148,7 +149,14 @@ def autograde_many(
 ) -> list[GradeResult]:
     """Grade each submission against the instructor notebook `source`, in input order."""
     options = options or GradingOptions()
-    return asyncio.run(_grade_all(Path(source), [str(s) for s in submissions], options))
+    work = _grade_all(Path(source), [str(s) for s in submissions], options)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    # Called from async code (a service view, a notebook): grade on a thread of our own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 def autograde(

@@ -211,6 +211,13 @@ class Sandbox:
         os.chmod(self.comm_dir, 0o700)
         self.cgroups = Cgroups.create(self.limits)
 
+    def lock_comm_dir(self) -> None:
+        """Once the kernel has made its sockets: the learner may no longer add, replace or
+        remove entries (a socket swapped for a symlink would redirect the grader's
+        reconnects to a host socket; files there would fill the host's /tmp)."""
+        os.chown(self.comm_dir, 0, 0)
+        os.chmod(self.comm_dir, 0o755)
+
     def command(self, inner: list[str]) -> list[str]:
         """The full command line that runs `inner` inside the sandbox."""
         return [*self._enter_cgroups(), *self._prlimit(), *self._bwrap(), *self._drop(), *inner]

@@ -25,10 +25,24 @@ class Scored:
     flags: tuple[str, ...]
 
 
+def _failing_line(traceback: list[str]) -> str:
+    """The `----> 3 assert ...` line IPython marks in the test cell's own frame (the first:
+    deeper frames may be in instructor helpers the learner must not see)."""
+    for line in [_ANSI.sub("", str(t)) for t in traceback]:
+        for row in line.splitlines():
+            if row.lstrip().startswith("---->"):
+                return row.split("---->", 1)[1].strip().lstrip("0123456789").strip()
+    return ""
+
+
 def _message(cell: NotebookNode) -> str:
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            return _ANSI.sub("", f"{output.get('ename', '')}: {output.get('evalue', '')}")[:500]
+            text = f"{output.get('ename', '')}: {output.get('evalue', '')}".strip()
+            if not output.get("evalue"):
+                line = _failing_line(output.get("traceback", []))
+                text = f"{text} {line}".strip() if line else text
+            return _ANSI.sub("", text)[:500]
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
             return _ANSI.sub("", str(output.get("text", "")))[:500]
     return ""

@@ -1,7 +1,7 @@
 """Progress: each learner's best and latest score per exercise, and a cohort's grid.
 
-An exercise counts as done once one submission of it has been graded (a score exists).
-Full marks are shown beside it but are not needed to count it done.
+An exercise counts as done once one submission of it has been graded (a score exists, even
+zero): its status is then "Graded", or "Full marks". Scores are shown beside it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class Progress:
     NOT_STARTED = "Not started"
     WAITING = "Waiting for grade"
     NOT_GRADED = "Not graded yet"
-    DONE = "Done"
+    GRADED = "Graded"
     FULL_MARKS = "Full marks"
 
 
@@ -39,7 +39,7 @@ class ExerciseProgress:
     def status(self) -> str:
         if self.best is not None:
             g = self.best.grade
-            return Progress.FULL_MARKS if g.score == g.max_score else Progress.DONE
+            return Progress.FULL_MARKS if g.score == g.max_score else Progress.GRADED
         if not self.attempts:
             return Progress.NOT_STARTED
         if any(not s.finished for s in self.attempts):

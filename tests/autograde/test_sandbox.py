@@ -171,3 +171,41 @@ def test_unsafe_mode_is_explicit_and_works() -> None:
     result = autograde(SOURCE, SUBMISSIONS / "honest_correct.ipynb", unsafe_no_sandbox=True)
     assert result.status is Status.GRADED and result.score == 4
     assert os.geteuid() == 0
+
+
+def test_one_submission_starts_exactly_one_sandbox() -> None:
+    before = len(CREATED_CGROUPS)
+    result = autograde(SOURCE, SUBMISSIONS / "honest_correct.ipynb")
+    assert result.status is Status.GRADED
+    assert len(CREATED_CGROUPS) - before == 2  # one memory and one pids cgroup
+
+
+def test_autograde_works_from_async_code() -> None:
+    import asyncio
+
+    async def caller() -> float | None:
+        return autograde(SOURCE, SUBMISSIONS / "honest_partial.ipynb").score
+
+    assert asyncio.run(caller()) == 3
+
+
+def test_socket_directory_is_locked_once_the_kernel_runs(tmp_path: Path) -> None:
+    code = (
+        "import glob, os\nsockets = glob.glob('/tmp/grader-comm-*/kernel-*')\n"
+        "assert sockets, 'no socket directory'\n"
+        "for path in sockets:\n"
+        "    try:\n        os.remove(path)\n        raise SystemError('socket removed')\n"
+        "    except PermissionError:\n        pass\n"
+        "try:\n    open(os.path.dirname(sockets[0]) + '/junk', 'w')\n"
+        "    raise SystemError('wrote into the socket directory')\nexcept PermissionError:\n"
+        "    pass\n"
+        "def total():\n    return 15\n"
+    )
+    nb = nbformat.read(SUBMISSIONS / "honest_unanswered.ipynb", 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "total":
+            cell.source = code
+    path = tmp_path / "lock.ipynb"
+    nbformat.write(nb, path)
+    result = autograde(SOURCE, path, limits=QUICK_LIMITS)
+    assert {c.grade_id: c.score for c in result.cells}["test_total"] == 1.0, result.cells

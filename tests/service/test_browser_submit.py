@@ -157,6 +157,18 @@ def test_apprentice_submits_and_manager_sees_the_score(
     assert "1" in feedback_frame.locator("body").inner_text()
     print(f"submit to score shown: {seconds:.1f} s")
 
+    # A file that is not a notebook, uploaded through the widget: a clear message, no record.
+    page.get_by_text("Or upload a notebook file you downloaded").click()
+    page.get_by_label("Notebook file (.ipynb)").set_input_files(files=[{
+        "name": "notes.ipynb", "mimeType": "application/json", "buffer": b"not a notebook"}])
+    page.get_by_role("button", name="Upload and submit").click()
+    status = page.locator(".academy-submit__status[data-state='error']")
+    status.wait_for()
+    assert "not a Jupyter notebook: it is not valid JSON" in status.inner_text()
+    # (Playwright's loop runs in this thread, so ask the API rather than the ORM.)
+    mine = page.request.get(f"{service}/api/v1/submissions").json()["submissions"]
+    assert len(mine) == 1
+
     # The manager sees it in the grid and in the CSV.
     manager = new_page(browser, service, problems)
     sign_in(manager, service, people["meg"].email, "/academy/cohorts/alpha/")
@@ -169,3 +181,42 @@ def test_apprentice_submits_and_manager_sees_the_score(
     assert "fines-total" in csv_text.splitlines()[0]
     assert ann.endswith(",1,1,Full marks," + ann.rsplit(",", 1)[1])
     assert problems == []
+
+
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def serious_violations(page: Any) -> list[str]:
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async (tags) => await axe.run(document, {
+            runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})""", WCAG_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}]
+
+
+def test_academy_pages_have_no_serious_wcag_violation(
+    graded: dict[str, Any], service: str, browser: Any,
+) -> None:
+    # axe is injected as an inline script, which the academy's policy rightly forbids.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{service}/academy/login/")
+    problems = {"login": serious_violations(page)}
+    sign_in(page, service, graded["ann"].email, "/academy/me/")
+    sub = graded["ann_sub"].pk
+    for name, path in (("me", "/academy/me/"), ("submission", f"/academy/submissions/{sub}/"),
+                       ("exercise with result", "/exercises/fines-count/")):
+        page.goto(service + path)
+        if name == "exercise with result":
+            page.locator("[data-academy='score']").wait_for()
+        problems[name] = serious_violations(page)
+    manager = context.new_page()
+    page.goto(f"{service}/academy/me/")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(manager, service, graded["meg"].email, "/academy/cohorts/alpha/")
+    problems["cohort grid"] = serious_violations(manager)
+    manager.goto(f"{service}/academy/cohorts/")
+    problems["cohorts"] = serious_violations(manager)
+    assert problems == {name: [] for name in problems}

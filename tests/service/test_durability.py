@@ -68,10 +68,20 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-def submit_directly(learner, exercise: str = "fines-count") -> uuid.UUID:  # noqa: ANN001
+def slow_notebook(exercise: str, seconds: float) -> bytes:
+    """A correct answer that first sleeps, so the test can catch the worker mid-grading."""
+    nb = json.loads(notebook(exercise))
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and (
+                cell["cell_type"] == "code"):
+            cell["source"] = f"import time\ntime.sleep({seconds})\n" + "".join(cell["source"])
+    return json.dumps(nb).encode()
+
+
+def submit_directly(learner, data: bytes, exercise: str = "fines-count") -> uuid.UUID:  # noqa: ANN001
     from grader.service.intake import Upload, submit
 
-    return submit(Upload(learner, exercise, notebook(exercise), f"{exercise}.ipynb")).pk
+    return submit(Upload(learner, exercise, data, f"{exercise}.ipynb")).pk
 
 
 def test_kill_9_while_grading_grades_again_exactly_once(people, start_worker, settings) -> None:  # noqa: ANN001
@@ -80,7 +90,7 @@ def test_kill_9_while_grading_grades_again_exactly_once(people, start_worker, se
 
     Conf.SYNC = False  # a real queue: the task waits in the database for a worker
     first = start_worker("first")
-    sub_id = submit_directly(people["ann"])
+    sub_id = submit_directly(people["ann"], slow_notebook("fines-count", 4))
     wait_for(lambda: Submission.objects.get(pk=sub_id).status == SubmissionStatus.GRADING,
              60, "the first worker to start grading")
     os.killpg(first.pid, signal.SIGKILL)

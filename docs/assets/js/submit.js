@@ -210,7 +210,8 @@
 
   Widget.prototype.poll = function (url, count) {
     var self = this;
-    var delay = count < 60 ? 1000 : 3000;
+    // Grading usually takes a second or two: ask often at first, then less often.
+    var delay = count < 20 ? 500 : count < 80 ? 1000 : 3000;
     window.setTimeout(function () {
       getJSON(url).then(function (sub) {
         self.show(sub, false);
