@@ -21,7 +21,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader.catalogue import Catalogue, load_catalogue
-from grader.site import LITE_DIR
+from grader.site_controls import LITE_DIR
 
 log = logging.getLogger(__name__)
 

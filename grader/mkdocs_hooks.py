@@ -16,7 +16,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from grader import site
+from grader import site, site_nav
 from grader.catalogue import Catalogue, CatalogueError, load_catalogue
 
 log = get_plugin_logger("academy")
@@ -63,8 +63,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{page.src_uri} clashes with a generated page: remove it")
         files.append(File.generated(config, page.src_uri, content=page.markdown))
     existing = {f.src_uri for f in files.documentation_pages()}
-    base_nav = site.prune_nav(_state["base_nav"] or [], existing)
-    config.nav = site.site_nav(catalogue, base_nav, sorted(cards))
+    base_nav = site_nav.prune_nav(_state["base_nav"] or [], existing)
+    config.nav = site_nav.site_nav(catalogue, base_nav, sorted(cards))
     log.info("added %d generated pages", len(pages))
     return files
 

@@ -1,10 +1,11 @@
 """The course catalogue turned into site pages, in memory.
 
 `generated_pages(catalogue, settings)` returns one `Page` (a path under the docs folder and
-its Markdown) for every track, lesson and exercise; `site_nav(catalogue, base_nav)` puts them
-into the navigation. Nothing here touches the disk except reading lesson bodies from
-`courses/`: the mkdocs hooks (`grader/mkdocs_hooks.py`) hand the pages to mkdocs with
-`File.generated`, so nothing generated is ever written into `docs/`.
+its Markdown) for every track, lesson and exercise; `grader.site_nav` puts them into the
+navigation and `grader.site_controls` makes the "Try it" and "Submit" controls. Nothing here
+touches the disk except reading lesson bodies from `courses/`: the mkdocs hooks
+(`grader/mkdocs_hooks.py`) hand the pages to mkdocs with `File.generated`, so nothing
+generated is ever written into `docs/`.
 
 Progress keys (`lesson:<track>/<lesson>`, `exercise:<id>`) are the contract with
 `docs/assets/js/progress.js`, which keeps a learner's progress in their browser.
@@ -16,17 +17,19 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from grader.catalogue import Audience, Catalogue, Exercise, Lesson, Module, Track
+from grader.site_controls import (
+    LITE_DIR,
+    exercise_key,
+    notebook_lite_path,
+    submit_html,
+    tryit_html,
+)
 
 TRACKS_DIR = "tracks"
 EXERCISES_DIR = "exercises"
 DATASETS_DIR = "datasets"
-LITE_DIR = "lite"
-"""Where the JupyterLite build sits in the built site."""
-LITE_NOTEBOOK_APP = "notebooks/index.html"
-"""JupyterLite's light single-notebook UI, fit for an iframe."""
 TRACK_LIST_MARKER = "<!-- academy:tracks -->"
 """Replaced on the home page by the list of tracks."""
 _LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
@@ -65,17 +68,8 @@ def exercise_uri(exercise: Exercise) -> str:
     return f"{EXERCISES_DIR}/{exercise.id}.md"
 
 
-def notebook_lite_path(exercise: Exercise) -> str:
-    """Path of the student notebook inside the JupyterLite contents."""
-    return f"{exercise.id}/{exercise.notebook}"
-
-
 def lesson_key(track: Track, lesson: Lesson) -> str:
     return f"lesson:{track.id}/{lesson.id}"
-
-
-def exercise_key(exercise_id: str) -> str:
-    return f"exercise:{exercise_id}"
 
 
 def _link(from_uri: str, to_uri: str) -> str:
@@ -105,8 +99,19 @@ def _hours(h: float) -> str:
     return f"{h:g} hour" + ("" if h == 1 else "s")
 
 
-def _status(key: str) -> str:
-    return f'<span class="cda-status" data-progress-key="{html.escape(key)}">Not started</span>'
+def _status(key: str, extra: str = "") -> str:
+    return (
+        f'<span class="cda-status" data-progress-key="{html.escape(key)}"{extra}>'
+        "Not started</span>"
+    )
+
+
+def _saved_notebook_attrs(exercise: Exercise, settings: SiteSettings) -> str:
+    """Where progress.js finds the notebook JupyterLite saved in the browser."""
+    return (
+        f' data-notebook-path="{html.escape(notebook_lite_path(exercise))}"'
+        f' data-storage-name="{html.escape(settings.storage_name)}"'
+    )
 
 
 def _audience_line(catalogue: Catalogue, track: Track) -> str:
@@ -117,7 +122,7 @@ def _audience_line(catalogue: Catalogue, track: Track) -> str:
     return "Self-study track, open to all council staff. No account needed."
 
 
-def track_page(catalogue: Catalogue, track: Track) -> Page:
+def track_page(catalogue: Catalogue, track: Track, settings: SiteSettings) -> Page:
     uri = track_uri(track)
     lessons = [lesson for m in track.modules for lesson in m.lessons]
     exercise_ids = list(dict.fromkeys(e for lesson in lessons for e in lesson.exercises))
@@ -141,12 +146,17 @@ def track_page(catalogue: Catalogue, track: Track) -> Page:
         "## Modules\n",
     ]
     for number, module in enumerate(track.modules, start=1):
-        out.append(_module_section(catalogue, track, module, number, uri))
+        out.append(_module_section(catalogue, track, module, number, uri, settings))
     return Page(uri, track.title, "\n".join(out))
 
 
 def _module_section(
-    catalogue: Catalogue, track: Track, module: Module, number: int, from_uri: str
+    catalogue: Catalogue,
+    track: Track,
+    module: Module,
+    number: int,
+    from_uri: str,
+    settings: SiteSettings,
 ) -> str:
     minutes = sum(lesson.estimated_minutes for lesson in module.lessons)
     out = [
@@ -162,7 +172,8 @@ def _module_section(
         for ex_id in lesson.exercises:
             ex = catalogue.exercises[ex_id]
             ex_link = _link(from_uri, exercise_uri(ex))
-            out.append(f"    - Exercise: [{ex.title}]({ex_link}): {_status(exercise_key(ex_id))}")
+            status = _status(exercise_key(ex_id), _saved_notebook_attrs(ex, settings))
+            out.append(f"    - Exercise: [{ex.title}]({ex_link}): {status}")
     return "\n".join(out) + "\n"
 
 
@@ -195,45 +206,6 @@ def lesson_page(catalogue: Catalogue, track: Track, module: Module, lesson: Less
                 f"About {_minutes(ex.estimated_minutes)}."
             )
     return Page(uri, lesson.title, "\n".join(out) + "\n")
-
-
-def tryit_html(exercise: Exercise, root: str, settings: SiteSettings) -> str:
-    """The "Try it in your browser" control; `docs/assets/js/tryit.js` brings it to life."""
-    nb_path = notebook_lite_path(exercise)
-    url = f"{root}{LITE_DIR}/{LITE_NOTEBOOK_APP}?path={nb_path}"
-    attrs = {
-        "data-lite-url": url,
-        "data-exercise-id": exercise.id,
-        "data-notebook-path": nb_path,
-        "data-storage-name": settings.storage_name,
-        "data-progress-key": exercise_key(exercise.id),
-        "data-title": exercise.title,
-    }
-    attr_text = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
-    return "\n".join(
-        [
-            f'<div class="cda-tryit" {attr_text}>',
-            '<p class="cda-tryit__actions">',
-            '<button type="button" class="md-button md-button--primary cda-tryit__button">'
-            "Try it in your browser</button>",
-            f'<a class="md-button cda-tryit__newtab" href="{html.escape(url)}" target="_blank" '
-            'rel="noopener">Open in a new tab<span class="cda-visually-hidden"> '
-            "(opens in a new tab)</span></a>",
-            "</p>",
-            '<p class="cda-tryit__status" role="status" aria-live="polite"></p>',
-            '<div class="cda-tryit__frame"></div>',
-            "</div>",
-        ]
-    )
-
-
-def submit_html(exercise: Exercise, settings: SiteSettings) -> str:
-    """Container for the academy service's "Submit for grading" control (graded tracks)."""
-    return (
-        f'<div id="academy-submit" data-exercise-id="{html.escape(exercise.id)}" '
-        f'data-notebook-path="{html.escape(notebook_lite_path(exercise))}" '
-        f'data-storage-name="{html.escape(settings.storage_name)}"></div>'
-    )
 
 
 def _dataset_line(
@@ -288,11 +260,11 @@ def exercise_page(catalogue: Catalogue, exercise: Exercise, settings: SiteSettin
         "## Try it in your browser\n",
         "The notebook runs Python in your web browser. Your code and data stay on your "
         "computer. The first start takes about 20 seconds.\n",
-        tryit_html(exercise, root, settings),
+        tryit_html(exercise, root, settings.storage_name),
         "",
     ]
     if catalogue.is_graded(exercise.id):
-        out += [submit_html(exercise, settings), ""]
+        out += [submit_html(exercise, settings.storage_name), ""]
     out += [
         "## Check your work\n",
         "Run every cell from the top. Cells that start with `assert` are checks: if a check "
@@ -307,7 +279,7 @@ def generated_pages(catalogue: Catalogue, settings: SiteSettings) -> list[Page]:
     """Every generated page: tracks, their lessons, and every exercise a lesson uses."""
     pages: list[Page] = []
     for track in catalogue.tracks:
-        pages.append(track_page(catalogue, track))
+        pages.append(track_page(catalogue, track, settings))
         for module in track.modules:
             pages += [lesson_page(catalogue, track, module, lesson) for lesson in module.lessons]
     pages += [exercise_page(catalogue, ex, settings) for ex in catalogue.exercises.values()]
@@ -323,38 +295,3 @@ def track_list_markdown(catalogue: Catalogue, from_uri: str = "index.md") -> str
             f"{_audience_line(catalogue, track)} About {_hours(track.estimated_hours)}."
         )
     return "\n".join(out) + "\n"
-
-
-def site_nav(catalogue: Catalogue, base_nav: list[Any] | None, extra: list[str]) -> list[Any]:
-    """The navigation: the hand-written nav with the tracks and exercises after its first entry.
-
-    `extra` lists hand-written pages (e.g. data cards) to add under "Data sets".
-    """
-    tracks: list[Any] = []
-    for track in catalogue.tracks:
-        items: list[Any] = [{"Overview": track_uri(track)}]
-        for m in track.modules:
-            items.append({m.title: [{lesson.title: lesson_uri(track, lesson)}
-                                    for lesson in m.lessons]})
-        tracks.append({track.title: items})
-    exercises = [{ex.title: exercise_uri(ex)} for ex in catalogue.exercises.values()]
-    generated: list[Any] = [{"Tracks": tracks}, {"Exercises": exercises}]
-    if extra:
-        index = [p for p in extra if posixpath.basename(p) == "index.md"]
-        generated.append({"Data sets": index + [p for p in extra if p not in index]})
-    nav = list(base_nav or [])
-    return nav[:1] + generated + nav[1:]
-
-
-def prune_nav(nav: list[Any], existing: set[str]) -> list[Any]:
-    """The nav without entries for pages that do not exist (yet), and without empty sections."""
-    out: list[Any] = []
-    for item in nav:
-        title, target = next(iter(item.items())) if isinstance(item, dict) else (None, item)
-        if isinstance(target, list):
-            children = prune_nav(target, existing)
-            if children:
-                out.append({title: children} if title is not None else children)
-        elif "://" in str(target) or target in existing:
-            out.append(item)
-    return out

@@ -10,7 +10,8 @@ Layers, outermost first (each one is what works on these machines, see docs/grad
    an empty root with read-only binds of only the interpreter and the virtual environment, a
    private size-limited tmpfs for the working directory and /tmp, datasets bound read-only,
    a clean environment; `--die-with-parent` so the sandbox dies with the grader;
-4. `setpriv`: the real unprivileged uid/gid 65534, no groups, no capabilities, no new privileges.
+4. a seccomp filter (`seccomp.py`) refusing ptrace, mount, unshare, bpf, keyctl and the like;
+5. `setpriv`: the real unprivileged uid/gid 65534, no groups, no capabilities, no new privileges.
 
 The kernel talks to the grader through ZeroMQ `ipc` sockets in a per-sandbox directory bound
 at the same path inside and outside (a network namespace has no route to the host loopback).
@@ -22,15 +23,14 @@ import functools
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.autograde import seccomp
+from grader.autograde.cgroups import CGROUP_CONTROLLERS, CgroupError, Cgroups, current_cgroup
 from grader.autograde.limits import Limits
 
 log = logging.getLogger(__name__)
@@ -38,9 +38,6 @@ log = logging.getLogger(__name__)
 SANDBOX_UID = 65534
 SANDBOX_GID = 65534
 WORKDIR = "/home/learner"
-CGROUP_ROOT = Path("/sys/fs/cgroup")
-CGROUP_CONTROLLERS = ("memory", "pids")
-CGROUP_PREFIX = "camden-grader-"
 # Threads of numerical libraries count against pids.max and RLIMIT_AS: one each is enough.
 SINGLE_THREAD_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
@@ -49,10 +46,6 @@ SINGLE_THREAD_ENV = {
     "NUMEXPR_NUM_THREADS": "1",
 }
 REQUIRED_TOOLS = ("bwrap", "prlimit", "setpriv")
-
-
-# Every cgroup this process created, so that tests (and operators) can check none is left.
-CREATED_CGROUPS: list[Path] = []
 
 
 class SandboxUnavailable(RuntimeError):
@@ -76,15 +69,6 @@ def masked_packages() -> tuple[Path, ...]:
     return (Path(spec.origin).parent,)
 
 
-def _current_cgroup(controller: str) -> Path:
-    """Our own cgroup for `controller` (sandboxes nest under it, keeping accounting intact)."""
-    for line in Path("/proc/self/cgroup").read_text().splitlines():
-        _, controllers, path = line.split(":", 2)
-        if controller in controllers.split(","):
-            return CGROUP_ROOT / controller / path.lstrip("/")
-    raise SandboxUnavailable(f"/proc/self/cgroup: no {controller} cgroup")
-
-
 def check_available() -> None:
     """Raise SandboxUnavailable naming what is missing (tools, root, cgroups)."""
     missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
@@ -99,7 +83,10 @@ def check_available() -> None:
             "namespace, cgroups, switching to the unprivileged user)"
         )
     for controller in CGROUP_CONTROLLERS:
-        parent = _current_cgroup(controller)
+        try:
+            parent = current_cgroup(controller)
+        except CgroupError as error:
+            raise SandboxUnavailable(str(error)) from error
         if not os.access(parent, os.W_OK):
             raise SandboxUnavailable(f"{parent}: cgroup v1 {controller} is not writable")
     _try_bwrap()
@@ -123,79 +110,6 @@ def _try_bwrap() -> None:
 
 
 @dataclass
-class Cgroups:
-    """The per-sandbox cgroups: created with limits, emptied (killed) and removed at the end."""
-
-    paths: tuple[Path, ...]
-
-    @classmethod
-    def create(cls, limits: Limits) -> Cgroups:
-        name = CGROUP_PREFIX + uuid.uuid4().hex[:12]
-        paths = []
-        for controller in CGROUP_CONTROLLERS:
-            path = _current_cgroup(controller) / name
-            path.mkdir()
-            paths.append(path)
-            CREATED_CGROUPS.append(path)
-        memory, pids = paths
-        # cgroup v1: the limit must be written before any process joins.
-        (memory / "memory.limit_in_bytes").write_text(str(limits.memory_bytes))
-        memsw = memory / "memory.memsw.limit_in_bytes"
-        if memsw.exists():
-            memsw.write_text(str(limits.memory_bytes))
-        (pids / "pids.max").write_text(str(limits.max_processes))
-        return cls(tuple(paths))
-
-    def pids(self) -> set[int]:
-        found: set[int] = set()
-        for path in self.paths:
-            try:
-                found.update(int(p) for p in (path / "cgroup.procs").read_text().split())
-            except OSError:
-                pass
-        return found
-
-    def oom_killed(self) -> bool:
-        """True when the memory limit was hit (the kernel OOM-killed something)."""
-        try:
-            text = (self.paths[0] / "memory.oom_control").read_text()
-        except OSError:
-            return False
-        return any(line.startswith("oom_kill ") and line != "oom_kill 0"
-                   for line in text.splitlines())
-
-    def kill_all(self) -> int:
-        """SIGKILL every process still in the sandbox's cgroups; return how many were left."""
-        killed = 0
-        for _ in range(50):
-            pids = self.pids()
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    killed += 1
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.02)
-        return killed
-
-    def remove(self) -> None:
-        self.kill_all()
-        for path in self.paths:
-            for _ in range(50):
-                try:
-                    path.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:  # EBUSY while the last processes exit
-                    time.sleep(0.02)
-            else:
-                log.warning("%s: cgroup could not be removed", path)
-
-
-@dataclass
 class Sandbox:
     """One learner's sandbox: its host-side directory, cgroups and the command that enters it."""
 
@@ -203,9 +117,11 @@ class Sandbox:
     datasets: tuple[tuple[Path, str], ...] = ()
     """(host file, path relative to the working directory) pairs bound read-only."""
     comm_dir: Path = field(init=False)
+    seccomp_filter: Path | None = field(init=False)
     cgroups: Cgroups = field(init=False)
 
     def __post_init__(self) -> None:
+        self.seccomp_filter = seccomp.filter_path()
         self.comm_dir = Path(tempfile.mkdtemp(prefix="grader-comm-"))
         os.chown(self.comm_dir, SANDBOX_UID, SANDBOX_GID)
         os.chmod(self.comm_dir, 0o700)
@@ -224,8 +140,10 @@ class Sandbox:
 
     def _enter_cgroups(self) -> list[str]:
         procs = " ".join(f"'{p}/cgroup.procs'" for p in self.cgroups.paths)
-        script = f'for f in {procs}; do echo $$ > "$f" || exit 97; done; exec "$@"'
-        return ["/bin/sh", "-c", script, "sh"]
+        script = f'for f in {procs}; do echo $$ > "$f" || exit 97; done; '
+        if self.seccomp_filter is not None:  # fd 3 for `bwrap --seccomp 3`
+            script += f"exec 3< '{self.seccomp_filter}' || exit 98; "
+        return ["/bin/sh", "-c", script + 'exec "$@"', "sh"]
 
     def _prlimit(self) -> list[str]:
         lim = self.limits
@@ -245,6 +163,7 @@ class Sandbox:
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup", "--die-with-parent", "--new-session",
             "--clearenv", "--hostname", "sandbox",
+            *(["--seccomp", "3"] if self.seccomp_filter is not None else []),
             "--ro-bind", "/usr", "/usr",
             "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",

@@ -18,7 +18,8 @@ import pytest
 from autograde_corpus import QUICK_LIMITS, SOURCE, SUBMISSIONS, load_corpus_maker
 
 from grader.autograde import GradingOptions, Status, autograde, autograde_many
-from grader.autograde.sandbox import CREATED_CGROUPS, SANDBOX_UID, check_available
+from grader.autograde.cgroups import CREATED_CGROUPS
+from grader.autograde.sandbox import SANDBOX_UID, check_available
 
 pytestmark = pytest.mark.slow
 
@@ -206,6 +207,26 @@ def test_socket_directory_is_locked_once_the_kernel_runs(tmp_path: Path) -> None
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "total":
             cell.source = code
     path = tmp_path / "lock.ipynb"
+    nbformat.write(nb, path)
+    result = autograde(SOURCE, path, limits=QUICK_LIMITS)
+    assert {c.grade_id: c.score for c in result.cells}["test_total"] == 1.0, result.cells
+
+
+def test_seccomp_refuses_debugging_and_namespaces(tmp_path: Path) -> None:
+    code = "\n".join([
+        "import ctypes",
+        "libc = ctypes.CDLL(None, use_errno=True)",
+        "assert libc.ptrace(0, 0, 0, 0) == -1, 'ptrace allowed'",
+        "assert libc.unshare(0x10000000) == -1, 'unshare allowed'",
+        "assert ctypes.get_errno() == 1",
+        "def total():",
+        "    return 15",
+    ])
+    nb = nbformat.read(SUBMISSIONS / "honest_unanswered.ipynb", 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "total":
+            cell.source = code
+    path = tmp_path / "seccomp.ipynb"
     nbformat.write(nb, path)
     result = autograde(SOURCE, path, limits=QUICK_LIMITS)
     assert {c.grade_id: c.score for c in result.cells}["test_total"] == 1.0, result.cells

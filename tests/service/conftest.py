@@ -7,8 +7,12 @@ and a self-study track (warm-up).
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import sys
-from collections.abc import Callable
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # the fake autograder is imported by dotted path
     sys.path.insert(0, str(HERE))
 
-from academy_helpers import FAKE, FIXTURE_ROOT, PASSWORD  # noqa: E402
+from academy_helpers import FAKE, FIXTURE_ROOT, PASSWORD, worker_env  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -100,3 +104,42 @@ def graded(people: dict[str, object]) -> dict[str, object]:
         assert response.status_code == 201, response.content
         people[f"{who}_sub"] = Submission.objects.get(pk=response.json()["id"])
     return people
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def start_service(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Start the real `grader serve` (waitress, and `workers` grading workers) on the test
+    database with the real autograder; returns its base URL. Stopped with SIGTERM."""
+    procs: list[subprocess.Popen] = []
+
+    def start(*, site_dir: Path | None = None, workers: int = 1, **env: str) -> str:
+        port = _free_port()
+        log_path = tmp_path / f"serve-{port}.log"
+        args = [str(Path(sys.executable).with_name("grader")), "serve", "--port", str(port),
+                "--no-demo", "--workers", str(workers)]
+        if site_dir is not None:
+            args += ["--site-dir", str(site_dir)]
+        with open(log_path, "wb") as log_file:
+            procs.append(subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT,
+                                          env=worker_env(**env)))
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/v1/session", timeout=2)
+                return url
+            except OSError:
+                if time.monotonic() > deadline or procs[-1].poll() is not None:
+                    raise AssertionError(log_path.read_text()) from None
+                time.sleep(0.3)
+
+    yield start
+    for proc in procs:
+        proc.terminate()  # grader serve stops its worker and the web server
+        proc.wait(60)

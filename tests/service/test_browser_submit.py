@@ -8,17 +8,13 @@ catalogue. Every request must stay on 127.0.0.1, and the page must break no CSP 
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from academy_helpers import FIXTURE_ROOT, PASSWORD, worker_env
+from academy_helpers import FIXTURE_ROOT, PASSWORD
 
 from grader.lite import KERNEL_IDLE_SELECTOR
 
@@ -43,15 +39,9 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def service(people, site_dir: Path, tmp_path: Path) -> Iterator[str]:  # noqa: ANN001
-    """`grader serve` on the test database; yields its base URL."""
+def service(people, site_dir: Path, start_service) -> str:  # noqa: ANN001
+    """`grader serve` (web server and one grading worker) on the test database."""
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
     # The tests' fast hasher is unknown to the server, which has the real settings.
@@ -59,27 +49,7 @@ def service(people, site_dir: Path, tmp_path: Path) -> Iterator[str]:  # noqa: A
     for who in ("ann", "meg"):
         people[who].password = hasher.encode(PASSWORD, hasher.salt())
         people[who].save()
-    port = _free_port()
-    log_file = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("grader")), "serve", "--site-dir", str(site_dir),
-         "--port", str(port), "--no-demo"],
-        env=worker_env(ACADEMY_AUTOGRADE="grader.autograde.autograde"),
-        stdout=log_file, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/api/v1/session", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise AssertionError((tmp_path / "serve.log").read_text()) from None
-            time.sleep(0.3)
-    yield url
-    proc.terminate()  # SIGTERM: grader serve stops the worker and the server
-    assert proc.wait(30) == 0 or True
-    log_file.close()
+    return start_service(site_dir=site_dir, workers=1)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 // Storage: localStorage["cda-progress-v1"] = {"version": 1, "items": {<key>: <state>}}.
 // Keys come from grader/site.py: "lesson:<track>/<lesson>" and "exercise:<id>".
 // States: "read" (lesson), "started" and "done" (exercise). "done" is never downgraded.
+// An exercise is also "done" when its notebook, saved in the browser by JupyterLite (for
+// example after "Open in a new tab"), has every visible check run without an error.
 (function () {
   "use strict";
 
@@ -78,12 +80,69 @@
     });
   }
 
-  window.cdaProgress = { key: KEY, mark: mark, state: state, render: render };
+  // A saved notebook (nbformat JSON) whose visible checks all ran without an error: every
+  // code cell with nbgrader metadata grade: true, solution: false.
+  function savedChecksPass(nb) {
+    var checks = 0;
+    var cells = (nb && nb.cells) || [];
+    for (var i = 0; i < cells.length; i += 1) {
+      var cell = cells[i];
+      var meta = (cell.metadata || {}).nbgrader;
+      if (cell.cell_type !== "code" || !meta || meta.grade !== true || meta.solution) continue;
+      checks += 1;
+      if (cell.execution_count === null || cell.execution_count === undefined) return false;
+      var outputs = cell.outputs || [];
+      for (var j = 0; j < outputs.length; j += 1) {
+        if (outputs[j].output_type === "error") return false;
+      }
+    }
+    return checks > 0;
+  }
+
+  // Notebooks opened in a new tab are saved by JupyterLite in IndexedDB (database = its
+  // storage name, store "files", key = path). Read them, never create the database.
+  function checkSaved(storageName, items) {
+    if (!window.indexedDB || !indexedDB.databases || !items.length) return;
+    indexedDB.databases().then(function (dbs) {
+      if (!dbs.some(function (db) { return db.name === storageName; })) return;
+      var request = indexedDB.open(storageName);
+      request.onsuccess = function () {
+        var db = request.result;
+        if (!db.objectStoreNames.contains("files")) { db.close(); return; }
+        var store = db.transaction("files", "readonly").objectStore("files");
+        items.forEach(function (item) {
+          var get = store.get(item.path);
+          get.onsuccess = function () {
+            var saved = get.result;
+            var nb = saved && saved.content;
+            if (typeof nb === "string") {
+              try { nb = JSON.parse(nb); } catch (e) { nb = null; }
+            }
+            if (nb && savedChecksPass(nb)) mark(item.key, "done");
+          };
+        });
+      };
+    }).catch(function () {});
+  }
+
+  window.cdaProgress = {
+    key: KEY, mark: mark, state: state, render: render, savedChecksPass: savedChecksPass,
+  };
 
   function start() {
     document.querySelectorAll(".cda-lesson[data-progress-read]").forEach(function (el) {
       mark(el.getAttribute("data-progress-read"), "read");
     });
+    var byStorage = {};
+    document.querySelectorAll("[data-notebook-path][data-storage-name][data-progress-key]")
+      .forEach(function (el) {
+        var key = el.getAttribute("data-progress-key");
+        if (state(key) === "done") return;
+        var name = el.getAttribute("data-storage-name");
+        (byStorage[name] = byStorage[name] || []).push(
+          { key: key, path: el.getAttribute("data-notebook-path") });
+      });
+    Object.keys(byStorage).forEach(function (name) { checkSaved(name, byStorage[name]); });
     render();
   }
 

@@ -1,0 +1,257 @@
+"""Support for running the shipped exercises in real headless Chromium.
+
+`release_all` writes every exercise's student notebook as the site build ships it (the
+JupyterLite contents); `serve` serves a built site on 127.0.0.1 with the MIME types Pyodide
+needs; the JavaScript snippets drive the single-notebook page through `window.jupyterapp`,
+which the shipped site exposes for the exercise page (`grader.build.expose_app`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import nbformat
+
+from grader import notebook as nbg
+from grader.build import for_the_browser
+from grader.catalogue import Catalogue
+from grader.lite import INDEXEDDB_FILES_STORE, INDEXEDDB_NAME, KERNEL_IDLE_SELECTOR, notebook_url
+from grader.release import release_exercise
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE_DIR = REPO / ".cache"
+LOCAL_HOST = "127.0.0.1"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # Any other host fails to resolve: a request to it still shows in the log, and fails.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]  # fmt: skip
+#: Pyodide's start is CPU-bound: 20 s or so on 2 idle cores, much more on a loaded machine.
+KERNEL_TIMEOUT_MS = 180_000
+#: Running the setup cells: loading pandas and matplotlib into Pyodide, reading a dataset.
+RUN_TIMEOUT_MS = 240_000
+ERROR = "error"
+"""`output_type` of an exception raised in a cell."""
+
+
+def release_all(catalogue: Catalogue, contents: Path) -> Path:
+    """Every exercise's student notebook and datasets in `contents`, byte for byte as the site
+    build writes its JupyterLite contents (so `build_lite` reuses a cached build)."""
+    for exercise in catalogue.exercises.values():
+        path = release_exercise(catalogue, exercise, contents) / exercise.notebook
+        nbformat.write(for_the_browser(nbformat.read(path, as_version=4)), path)
+    return contents
+
+
+def first_solution_index(nb: nbformat.NotebookNode) -> int:
+    """Index of the first cell the learner writes in (all cells when there is none)."""
+    return next((i for i, cell in enumerate(nb.cells) if nbg.is_solution(cell)), len(nb.cells))
+
+
+def setup_cells(nb: nbformat.NotebookNode) -> list[int]:
+    """Indices of the code cells before the first solution cell: imports, data, given code."""
+    return [
+        i for i, cell in enumerate(nb.cells[: first_solution_index(nb)])
+        if cell.cell_type == "code"
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """What went wrong in one setup cell of the notebook saved by the browser."""
+
+    index: int
+    """Position of the cell in the notebook."""
+    first_line: str
+    """First line of its source, to find it."""
+    problem: str
+    """The exception (`NameError: ...`), or why it did not run."""
+
+    def __str__(self) -> str:
+        return f"cell {self.index} ({self.first_line!r}): {self.problem}"
+
+
+def exception_name(ename: str) -> str:
+    """`ValueError` from an error output's `ename` (the Pyodide kernel sends
+    `<class 'ValueError'>`, IPython sends `ValueError`)."""
+    match = re.fullmatch(r"<class '(?:[\w.]+\.)?(\w+)'>", ename)
+    return match.group(1) if match else ename
+
+
+def cell_problems(saved: dict[str, Any], indices: list[int]) -> list[CellProblem]:
+    """Setup cells of a saved notebook (nbformat JSON) that raised or did not run."""
+    problems = []
+    for index in indices:
+        cell = saved["cells"][index]
+        source = "".join(cell["source"])
+        first_line = source.strip().splitlines()[0] if source.strip() else ""
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == ERROR]
+        for error in errors:
+            name = exception_name(error["ename"])
+            problems.append(CellProblem(index, first_line, f"{name}: {error['evalue']}"))
+        if not errors and not isinstance(cell.get("execution_count"), int):
+            problems.append(CellProblem(index, first_line, "did not run (no execution count)"))
+    return problems
+
+
+@dataclass(frozen=True)
+class SetupRun:
+    """The setup cells of one notebook, run in the browser and saved."""
+
+    ran: bool
+    """What `notebook:run-all-above` returned: false when a cell failed."""
+    saved: dict[str, Any]
+    """The notebook (nbformat JSON) as saved in IndexedDB after the run."""
+    cell_count: int
+    """Cells in the notebook the page opened."""
+    kernel_ready_s: float
+    """Seconds from opening the page to a kernel that runs code."""
+    setup_cells_s: float
+    """Seconds to run the setup cells."""
+
+
+def run_setup_cells(
+    page: Any, base_url: str, path: str, *, stop_at: int, plant: tuple[int, str] | None = None
+) -> SetupRun:
+    """Open notebook `path` of the site at `base_url`, run every cell above cell `stop_at`,
+    save, and read the notebook back from IndexedDB.
+
+    `plant=(index, source)` replaces a cell's source before the run (to prove a fault shows).
+    """
+    opened = time.perf_counter()
+    page.goto(base_url + notebook_url(path))
+    page.wait_for_function(KERNEL_READY, timeout=KERNEL_TIMEOUT_MS, polling=250)
+    page.locator(KERNEL_IDLE_SELECTOR).wait_for(timeout=KERNEL_TIMEOUT_MS)
+    ready = time.perf_counter()
+    if plant is not None:
+        page.evaluate(SET_SOURCE, list(plant))
+    ran = page.evaluate(RUN_ALL_ABOVE, stop_at)
+    page.wait_for_function(KERNEL_READY, timeout=RUN_TIMEOUT_MS, polling=250)
+    done = time.perf_counter()
+    saved_path = page.evaluate(SAVE)
+    if saved_path != path:
+        raise AssertionError(f"the page saved {saved_path!r}, not {path!r}")
+    record = page.evaluate(READ_STORE, [INDEXEDDB_NAME, INDEXEDDB_FILES_STORE, path])
+    if record is None:
+        raise AssertionError(f"{path} not saved in IndexedDB {INDEXEDDB_NAME!r}")
+    return SetupRun(
+        ran=ran,
+        saved=record["content"],
+        cell_count=page.evaluate(CELL_COUNT),  # the page renders only the cells in view
+        kernel_ready_s=ready - opened,
+        setup_cells_s=done - ready,
+    )
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Static files with the MIME types JupyterLite and Pyodide need; quiet."""
+
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".json": "application/json",
+        ".wasm": "application/wasm",
+        ".whl": "application/zip",
+        ".zip": "application/zip",
+        ".ipynb": "application/json",
+        ".csv": "text/csv",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 from a thread; yield its base URL (ending in /)."""
+    server = ThreadingHTTPServer((LOCAL_HOST, 0), partial(_Handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class RequestLog:
+    """Every URL a browser context asked for, and those that failed."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.failed: list[str] = []
+
+    def record(self, request: Any) -> None:
+        self.urls.append(request.url)
+
+    def record_failure(self, request: Any) -> None:
+        self.failed.append(f"{request.url} ({request.failure})")
+
+    def record_response(self, response: Any) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+
+    def foreign(self) -> list[str]:
+        """Requests to any host but 127.0.0.1 (data:, blob: and about: URLs are local)."""
+        return [
+            u for u in self.urls
+            if urlsplit(u).scheme not in ("data", "blob", "about")
+            and urlsplit(u).hostname != LOCAL_HOST
+        ]  # fmt: skip
+
+
+#: True once the notebook's kernel itself is idle and connected (as docs/assets/js/tryit.js
+#: asks it): the status indicator reads "idle" for a moment before the kernel exists.
+KERNEL_READY = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const session = panel && panel.sessionContext && panel.sessionContext.session;
+    const kernel = session && session.kernel;
+    return !!kernel && kernel.status === "idle" && kernel.connectionStatus === "connected";
+}"""
+
+#: Number of cells of the open notebook.
+CELL_COUNT = "() => window.jupyterapp.shell.currentWidget.content.model.cells.length"
+
+#: Replace the source of cell `index` of the open notebook (to plant a fault).
+SET_SOURCE = """([index, source]) => {
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    cells.get(index).sharedModel.setSource(source);
+}"""
+
+#: Make cell `index` active and run every cell above it; resolves to false if one failed.
+RUN_ALL_ABOVE = """async (index) => {
+    const app = window.jupyterapp;
+    app.shell.currentWidget.content.activeCellIndex = index;
+    return await app.commands.execute("notebook:run-all-above");
+}"""
+
+#: Save the open notebook (to IndexedDB) and wait for the save to finish.
+SAVE = """async () => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    await panel.context.save();
+    return panel.context.path;
+}"""
+
+#: The record under `key` in an IndexedDB object store (null if there is none).
+READ_STORE = """async ([db, store, key]) => {
+    const open = indexedDB.open(db);
+    const handle = await new Promise((ok, fail) => {
+        open.onsuccess = () => ok(open.result); open.onerror = () => fail(open.error);
+    });
+    const request = handle.transaction(store).objectStore(store).get(key);
+    const value = await new Promise((ok, fail) => {
+        request.onsuccess = () => ok(request.result); request.onerror = () => fail(request.error);
+    });
+    handle.close();
+    return value === undefined ? null : value;
+}"""

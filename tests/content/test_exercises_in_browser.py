@@ -1,0 +1,178 @@
+"""Every exercise runs in the browser as shipped.
+
+The student version of every exercise in the repository is built into one JupyterLite site,
+as `grader build` ships it (the build is cached in .cache/, so it is reused when the site was
+built with the same content), and served on 127.0.0.1. For each exercise a fresh browser
+context opens the student notebook in the single-notebook page, waits until the Pyodide
+kernel itself is ready, runs every code cell above the first solution cell (the imports, the
+dataset, the code the exercise gives), saves, and reads the notebook back from IndexedDB: no
+setup cell may raise, each must have run, and no request may leave 127.0.0.1.
+
+Pyodide starts in about 20 s on 2 idle cores; allow KERNEL_TIMEOUT_MS on a loaded machine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from browser_support import (
+    CACHE_DIR,
+    CHROMIUM_ARGS,
+    REPO,
+    RequestLog,
+    cell_problems,
+    first_solution_index,
+    release_all,
+    run_setup_cells,
+    serve,
+    setup_cells,
+)
+
+from grader.build import expose_app
+from grader.catalogue import Catalogue, load_catalogue
+from grader.lite import LiteBuild, build_lite
+
+log = logging.getLogger(__name__)
+
+CATALOGUE = load_catalogue(REPO)
+EXERCISE_IDS = sorted(CATALOGUE.exercises)
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return CATALOGUE
+
+
+@pytest.fixture(scope="session")
+def contents(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every exercise's student notebook and datasets, as the site's JupyterLite contents."""
+    return release_all(catalogue, tmp_path_factory.mktemp("exercise-contents"))
+
+
+@pytest.fixture(scope="session")
+def lite_site(contents: Path, tmp_path_factory: pytest.TempPathFactory) -> LiteBuild:
+    """The JupyterLite site of all exercises, configured as the site build ships it."""
+    build = build_lite(contents, tmp_path_factory.mktemp("exercise-lite") / "lite",
+                       cache_dir=CACHE_DIR)  # fmt: skip
+    expose_app(build.path / "jupyter-lite.json")
+    log.info("JupyterLite site %s in %.1f s", "reused" if build.cache_hit else "built",
+             build.seconds)  # fmt: skip
+    return build
+
+
+@pytest.fixture(scope="session")
+def lite_url(lite_site: LiteBuild) -> Iterator[str]:
+    yield from serve(lite_site.path)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def timings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, float]]]:
+    """Seconds per exercise, written to <basetemp>/exercise-browser-timings.json at the end."""
+    found: dict[str, dict[str, float]] = {}
+    yield found
+    out = tmp_path_factory.getbasetemp() / "exercise-browser-timings.json"
+    out.write_text(json.dumps(found, indent=1), encoding="utf-8")
+    log.info("browser timings in %s", out)
+
+
+@pytest.fixture
+def page_and_requests(chromium: Any) -> Iterator[tuple[Any, RequestLog]]:
+    """A fresh context (empty storage) and a log of its requests, the kernel's worker's too.
+
+    Fails the test if any request went to a host other than 127.0.0.1 or failed.
+    """
+    context = chromium.new_context()
+    requests = RequestLog()
+    context.on("request", requests.record)
+    context.on("requestfailed", requests.record_failure)
+    context.on("response", requests.record_response)
+    try:
+        yield context.new_page(), requests
+    finally:
+        context.close()
+    assert requests.foreign() == [], f"requests to other hosts: {requests.foreign()}"
+    assert requests.failed == [], f"requests that failed: {requests.failed}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
+def test_setup_cells_run_without_error(
+    exercise_id: str,
+    catalogue: Catalogue,
+    contents: Path,
+    lite_url: str,
+    page_and_requests: tuple[Any, RequestLog],
+    timings: dict[str, dict[str, float]],
+) -> None:
+    page, requests = page_and_requests
+    path = f"{exercise_id}/{catalogue.exercises[exercise_id].notebook}"
+    shipped = nbformat.read(contents / path, as_version=4)
+    setup = setup_cells(shipped)
+    assert setup, f"exercises/{exercise_id}: no code cell before the first solution cell"
+
+    run = run_setup_cells(page, lite_url, path, stop_at=first_solution_index(shipped))
+
+    timings[exercise_id] = {
+        "kernel_ready_s": run.kernel_ready_s,
+        "setup_cells_s": run.setup_cells_s,
+    }
+    log.info("%s: kernel ready %.1f s, %d setup cells %.1f s",
+             exercise_id, run.kernel_ready_s, len(setup), run.setup_cells_s)  # fmt: skip
+    assert run.cell_count == len(shipped.cells)
+    sources = ["".join(cell["source"]) for cell in run.saved["cells"]]
+    assert sources == [cell.source for cell in shipped.cells], f"{path}: not the shipped notebook"
+    problems = cell_problems(run.saved, setup)
+    assert not problems, f"exercises/{exercise_id}: setup cells failed in the browser:\n" + (
+        "\n".join(str(p) for p in problems)
+    )
+    assert run.ran is True, f"exercises/{exercise_id}: running the setup cells reported a failure"
+    assert "pyodide.asm.wasm" in {url.rsplit("/", 1)[-1] for url in requests.urls}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_failing_setup_cell_is_reported(
+    catalogue: Catalogue,
+    contents: Path,
+    lite_url: str,
+    page_and_requests: tuple[Any, RequestLog],
+) -> None:
+    """The check above can fail: a fault planted in the first setup cell is found, and the
+    cells after it, which the kernel then skips, are reported as not run."""
+    page, _ = page_and_requests
+    notebooks = {
+        f"{e.id}/{e.notebook}": nbformat.read(contents / e.id / e.notebook, as_version=4)
+        for e in catalogue.exercises.values()
+    }
+    # An exercise with several setup cells, so that some are skipped after the fault.
+    path, shipped = next((p, nb) for p, nb in sorted(notebooks.items()) if len(setup_cells(nb)) > 1)
+    setup = setup_cells(shipped)
+    run = run_setup_cells(
+        page, lite_url, path, stop_at=first_solution_index(shipped),
+        plant=(setup[0], 'raise ValueError("planted")'),
+    )  # fmt: skip
+    problems = cell_problems(run.saved, setup)
+    assert run.ran is False
+    assert [(p.index, p.problem) for p in problems] == [
+        (setup[0], "ValueError: planted"),
+        *((i, "did not run (no execution count)") for i in setup[1:]),
+    ]
