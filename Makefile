@@ -32,8 +32,10 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 # Debian packages; installed only when missing (needs root, as on the council's build hosts).
+# bubblewrap is the grading sandbox; python3-seccomp compiles its system-call filter (run by
+# Debian's /usr/bin/python3); prlimit and setpriv come with util-linux.
 sandbox-deps:
-	@command -v bwrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; }
+	@command -v bwrap >/dev/null && /usr/bin/python3 -c 'import seccomp' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap python3-seccomp util-linux; }
 
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
