@@ -286,10 +286,15 @@ def generated_pages(catalogue: Catalogue, settings: SiteSettings) -> list[Page]:
     return pages
 
 
+def tracks_in_order(catalogue: Catalogue) -> list[Track]:
+    """Tracks as the site lists them: self-study (open to everyone) first, then graded."""
+    return sorted(catalogue.tracks, key=lambda t: t.audience is not Audience.SELF_STUDY)
+
+
 def track_list_markdown(catalogue: Catalogue, from_uri: str = "index.md") -> str:
     """The list of tracks for the home page."""
     out = []
-    for track in catalogue.tracks:
+    for track in tracks_in_order(catalogue):
         out.append(
             f"- **[{track.title}]({_link(from_uri, track_uri(track))})**: {track.summary} "
             f"{_audience_line(catalogue, track)} About {_hours(track.estimated_hours)}."

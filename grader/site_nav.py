@@ -6,7 +6,7 @@ import posixpath
 from typing import Any
 
 from grader.catalogue import Catalogue
-from grader.site import exercise_uri, lesson_uri, track_uri
+from grader.site import exercise_uri, lesson_uri, track_uri, tracks_in_order
 
 
 def site_nav(catalogue: Catalogue, base_nav: list[Any] | None, extra: list[str]) -> list[Any]:
@@ -15,7 +15,7 @@ def site_nav(catalogue: Catalogue, base_nav: list[Any] | None, extra: list[str])
     `extra` lists hand-written pages (e.g. data cards) to add under "Data sets".
     """
     tracks: list[Any] = []
-    for track in catalogue.tracks:
+    for track in tracks_in_order(catalogue):
         items: list[Any] = [{"Overview": track_uri(track)}]
         for m in track.modules:
             items.append({m.title: [{lesson.title: lesson_uri(track, lesson)}
