@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from grader.catalogue import Catalogue, load_catalogue
+from grader.catalogue import Catalogue, CatalogueError, load_catalogue
 from grader.site_controls import LITE_DIR
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ class _Build:
     site_dir: Path
     cache_dir: Path
     config_file: Path
+    validate: bool = True
     catalogue: Catalogue | None = None
     lite_reused: bool = False
     lite_size_bytes: int = 0
@@ -75,6 +76,26 @@ class _Build:
 
 def _load(b: _Build) -> None:
     b.catalogue = load_catalogue(b.root)
+
+
+CHECK_CACHE_DIR = "check"
+"""Folder under the cache folder: exercises that passed `grader check`, by content hash."""
+
+
+def _check(b: _Build) -> None:
+    """Every notebook is well formed and, when validating, grades as it must.
+
+    The instructor version must score full marks and the student version zero, graded by the
+    same sandboxed autograder the service uses. Passing exercises are remembered by a hash of
+    their folder and of the grading code, so a rebuild with nothing changed grades nothing.
+    """
+    from grader.checks import check_repository
+
+    problems = check_repository(
+        b.root, grade=b.validate, cache_dir=b.cache_dir / CHECK_CACHE_DIR
+    )
+    if problems:
+        raise CatalogueError(problems)
 
 
 def for_the_browser(nb: NotebookNode) -> NotebookNode:
@@ -139,11 +160,13 @@ def _pages(b: _Build) -> None:
         raise BuildError(f"mkdocs could not build the pages ({b.config_file}): {exc}") from exc
 
 
-# Order matters: the catalogue is checked before anything is built; the student notebooks
+# Order matters: the catalogue and the exercises are checked (and graded) before anything is
+# built, so a broken exercise never reaches learners; the student notebooks
 # are the JupyterLite contents; mkdocs empties site_dir when it builds, so JupyterLite (built
 # or reused from the cache) is copied into site_dir/lite after the pages.
 STEPS: tuple[tuple[str, Callable[[_Build], None]], ...] = (
     ("catalogue", _load),
+    ("checks", _check),
     ("student notebooks", _release),
     ("pages", _pages),
     ("JupyterLite", _lite),
@@ -151,12 +174,18 @@ STEPS: tuple[tuple[str, Callable[[_Build], None]], ...] = (
 
 
 def build_site(
-    root: Path, site_dir: Path, *, cache_dir: Path, config_file: Path | None = None
+    root: Path,
+    site_dir: Path,
+    *,
+    cache_dir: Path,
+    config_file: Path | None = None,
+    validate: bool = True,
 ) -> BuildReport:
     """Build the course site for the catalogue under `root` into `site_dir`.
 
     `config_file` defaults to `root/mkdocs.yml`; tests point it at the repository's
-    mkdocs.yml to build a small catalogue of their own. Raises `CatalogueError` (every
+    mkdocs.yml to build a small catalogue of their own. `validate=False` skips grading each
+    exercise (the structural checks still run). Raises `CatalogueError` (every
     problem with its file) or `BuildError`, `ReleaseError` from the step that failed.
     """
     root = Path(root).resolve()
@@ -165,6 +194,7 @@ def build_site(
         site_dir=Path(site_dir).resolve(),
         cache_dir=Path(cache_dir).resolve(),
         config_file=Path(config_file or root / "mkdocs.yml").resolve(),
+        validate=validate,
     )
     b.cache_dir.mkdir(parents=True, exist_ok=True)
     for name, step in STEPS:

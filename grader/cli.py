@@ -89,7 +89,12 @@ def schema(root: Path, write: bool) -> None:
     show_default=True,
     help="Where to keep the student notebooks and the JupyterLite builds between builds.",
 )
-def build(root: Path, site_dir: Path, cache_dir: Path) -> None:
+@click.option(
+    "--no-grading",
+    is_flag=True,
+    help="Skip grading each exercise (instructor full marks, student zero); for authoring.",
+)
+def build(root: Path, site_dir: Path, cache_dir: Path, no_grading: bool) -> None:
     """Build the course site: student notebooks, JupyterLite and the pages, into SITE_DIR."""
     from grader.build import BuildError, build_site
     from grader.catalogue import CatalogueError
@@ -97,11 +102,13 @@ def build(root: Path, site_dir: Path, cache_dir: Path) -> None:
     from grader.release import ReleaseError
 
     try:
-        report = build_site(root, site_dir, cache_dir=cache_dir)
+        report = build_site(root, site_dir, cache_dir=cache_dir, validate=not no_grading)
     except CatalogueError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"Build stopped: {len(exc.problems)} problem(s) in the catalogue.", err=True)
+        click.echo(
+            f"Build stopped: {len(exc.problems)} problem(s) in courses/ or exercises/.", err=True
+        )
         sys.exit(1)
     except (BuildError, LiteBuildError, ReleaseError) as exc:
         click.echo(f"Build stopped: {exc}", err=True)
