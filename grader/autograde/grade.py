@@ -75,7 +75,7 @@ async def _grade_one(
         execution = await execute(merged, kernel, limits)
         oom = kernel.sandbox is not None and kernel.sandbox.cgroups.oom_killed()
     finally:
-        await kernel.close()
+        pool.release(kernel)
     if execution.notebook_timed_out:
         return _failed(
             submission,
