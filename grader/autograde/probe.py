@@ -28,6 +28,10 @@ def _grader_probe_{nonce}():
                    B.set, B.str, B.any, B.object, B.Exception)
     flags = []
     roots = tuple(O.path.realpath(p) + O.sep for p in (T.gettempdir(), O.getcwd()))
+    # The interpreter and its packages are bound read-only; they may sit under /tmp (a
+    # checkout in a temporary folder), so code from them is never the learner's.
+    trusted = tuple(O.path.realpath(p) + O.sep for p in {S.prefix, S.base_prefix,
+                                                          S.exec_prefix})
     me = S._getframe().f_code
     seen = {}
 
@@ -47,7 +51,9 @@ def _grader_probe_{nonce}():
             if name.startswith("<ipython-input"):
                 return True
             if name not in seen:
-                seen[name] = O.path.isabs(name) and O.path.realpath(name).startswith(roots)
+                real = O.path.realpath(name)
+                seen[name] = (O.path.isabs(name) and real.startswith(roots)
+                              and not real.startswith(trusted))
             return seen[name]
         except Exception:
             return True
