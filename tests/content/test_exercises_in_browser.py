@@ -71,7 +71,9 @@ def lite_url(lite_site: LiteBuild) -> Iterator[str]:
     yield from serve(lite_site.path)
 
 
-@pytest.fixture(scope="session")
+# Module scope: only one sync Playwright may run in a thread at a time, and other test
+# folders start their own.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

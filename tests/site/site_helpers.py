@@ -1,0 +1,100 @@
+"""Shared by the site tests: paths, the built-site record, a static server, a request log."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from grader.build import BuildReport, build_site
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE_ROOT = Path(__file__).resolve().parent / "fixtures" / "academy"
+CACHE_DIR = REPO / ".cache"
+CONFIG_FILE = REPO / "mkdocs.yml"
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+LOCAL_HOST = "127.0.0.1"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def docs_listing() -> dict[str, float]:
+    """Every file under docs/ with its modification time."""
+    docs = REPO / "docs"
+    return {str(p.relative_to(docs)): p.stat().st_mtime for p in docs.rglob("*") if p.is_file()}
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """A site built by `build_site`, with the docs/ listing from before and after."""
+
+    root: Path
+    site_dir: Path
+    report: BuildReport
+    docs_before: dict[str, float]
+    docs_after: dict[str, float]
+
+
+def build(root: Path, site_dir: Path) -> BuiltSite:
+    before = docs_listing()
+    report = build_site(root, site_dir, cache_dir=CACHE_DIR, config_file=CONFIG_FILE)
+    return BuiltSite(root, site_dir, report, before, docs_listing())
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Static files with the MIME types JupyterLite and Pyodide need; quiet."""
+
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".json": "application/json",
+        ".wasm": "application/wasm",
+        ".whl": "application/zip",
+        ".zip": "application/zip",
+        ".ipynb": "application/json",
+        ".csv": "text/csv",
+        ".webmanifest": "application/manifest+json",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve(folder: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer((LOCAL_HOST, 0), partial(_Handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class RequestLog:
+    """Every URL the browser asked for; `foreign()` lists those to any host but 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def record(self, request: object) -> None:
+        self.urls.append(request.url)  # type: ignore[attr-defined]
+
+    def foreign(self) -> list[str]:
+        return [
+            u for u in self.urls
+            if urlsplit(u).scheme not in ("data", "blob", "about")
+            and urlsplit(u).hostname != LOCAL_HOST
+        ]  # fmt: skip

@@ -1,0 +1,95 @@
+"""No solution or hidden-test text anywhere in the built site, JupyterLite contents included.
+
+`grader.release.leak_markers` lists distinctive lines that nbgrader removes from each
+instructor notebook; every file of the site is searched for each of them, as raw text and
+with HTML and JSON escapes undone.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from site_helpers import FIXTURE_ROOT, BuiltSite
+
+from grader.catalogue import load_catalogue
+from grader.release import leak_markers
+
+pytestmark = pytest.mark.slow
+
+
+def _readable_forms(data: bytes) -> list[str]:
+    text = data.decode("utf-8", errors="ignore")
+    # Highlighted code in pages is split into <span>s: also search the text without tags.
+    forms = [text, html.unescape(text), html.unescape(re.sub(r"<[^>]*>", "", text))]
+    try:
+        forms.append(json.dumps(json.loads(text), ensure_ascii=False))
+    except ValueError:
+        pass
+    # Source lines inside notebooks' JSON have escaped quotes: undo that too.
+    forms.append(text.replace('\\"', '"').replace("\\\\", "\\"))
+    return forms
+
+
+def _leaks(built: BuiltSite) -> list[str]:
+    catalogue = load_catalogue(built.root)
+    markers = {
+        marker: ex.id
+        for ex in catalogue.exercises.values()
+        for marker in leak_markers(catalogue.notebook_path(ex))
+    }
+    assert markers, "found no solution or hidden-test lines to look for"
+    found = []
+    for path in sorted(p for p in built.site_dir.rglob("*") if p.is_file()):
+        forms = _readable_forms(path.read_bytes())
+        for marker, ex_id in markers.items():
+            if any(marker in form for form in forms):
+                found.append(f"{path.relative_to(built.site_dir)}: {ex_id}: {marker!r}")
+    return found
+
+
+def test_fixture_markers_are_the_ones_planted() -> None:
+
+    catalogue = load_catalogue(FIXTURE_ROOT)
+    markers = leak_markers(catalogue.notebook_path(catalogue.exercises["fixture-counts"]))
+    assert any("fixture-solution-7Q" in m for m in markers)
+    assert any("fixture-hidden-9Z" in m for m in markers)
+
+
+def test_no_solution_or_hidden_test_in_fixture_site(site: BuiltSite) -> None:
+    student = (site.site_dir / "lite/files/fixture-counts/counts.ipynb").read_text("utf-8")
+    assert "ward_count should be a whole number" in student  # the visible test is there
+    leaks = _leaks(site)
+    assert leaks == [], "solution or hidden-test lines found in the site:\n" + "\n".join(leaks)
+
+
+def test_no_solution_or_hidden_test_in_real_site(real_site: BuiltSite) -> None:
+    leaks = _leaks(real_site)
+    assert leaks == [], "solution or hidden-test lines found in the site:\n" + "\n".join(leaks)
+
+
+def test_leak_search_finds_an_escaped_marker(site: BuiltSite, tmp_path: Path) -> None:
+    """The search itself works: a hidden test line, HTML-escaped in a page, is found."""
+    planted = tmp_path / "site"
+    (planted / "exercises").mkdir(parents=True)
+    (planted / "exercises/page.html").write_text(
+        "<pre>assert ward_count == 3, &quot;fixture-hidden-9Z&quot;</pre>", "utf-8"
+    )
+    fake = BuiltSite(FIXTURE_ROOT, planted, site.report, {}, {})
+    assert [leak.split(":")[0] for leak in _leaks(fake)] == ["exercises/page.html"]
+
+
+def test_leak_search_sees_through_syntax_highlighting(site: BuiltSite, tmp_path: Path) -> None:
+    planted = tmp_path / "site"
+    planted.mkdir()
+    (planted / "lesson.html").write_text(
+        '<code><span class="n">ward_count</span> <span class="o">=</span> '
+        '<span class="n">complaints</span>[&quot;ward&quot;].nunique()  '
+        "# fixture-solution-7Q</code>",
+        "utf-8",
+    )
+    fake = BuiltSite(FIXTURE_ROOT, planted, site.report, {}, {})
+    assert [leak.split(":")[0] for leak in _leaks(fake)] == ["lesson.html"]
