@@ -27,6 +27,7 @@ UNSAFE_WARNING = (
     "UNSAFE: grading WITHOUT the sandbox. Learner code runs as this user, with this user's "
     "files and network. Only for authoring on your own laptop or measuring the sandbox."
 )
+SPARE_KERNELS = 1
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,10 @@ async def _grade_all(
             return [_failed(s, f"Grading refused: the sandbox is not available ({error}).",
                             instructor.max_score, start) for s in submissions]
     workers = max(1, min(options.workers, len(submissions)))
-    pool = KernelPool(options.limits, instructor.datasets, size=workers, total=len(submissions),
+    # One kernel more than workers: a kernel takes longer to start (wall clock) than a
+    # notebook takes to run, so with only one per worker the workers waited for them.
+    pool = KernelPool(options.limits, instructor.datasets, size=workers + SPARE_KERNELS,
+                      total=len(submissions),
                       sandboxed=not options.unsafe_no_sandbox, preload=options.preload)
     gate = asyncio.Semaphore(workers)
 
