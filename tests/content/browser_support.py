@@ -1,20 +1,16 @@
 """Support for running the shipped exercises in real headless Chromium.
 
 `release_all` writes every exercise's student notebook as the site build ships it (the
-JupyterLite contents); `serve` serves a built site on 127.0.0.1 with the MIME types Pyodide
-needs; the JavaScript snippets drive the single-notebook page through `window.jupyterapp`,
-which the shipped site exposes for the exercise page (`grader.build.expose_app`).
+JupyterLite contents); the JavaScript snippets drive the single-notebook page through
+`window.jupyterapp`, which the shipped site exposes for the exercise page
+(`grader.build.expose_app`).
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -151,37 +147,6 @@ def run_setup_cells(
         kernel_ready_s=ready - opened,
         setup_cells_s=done - ready,
     )
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    """Static files with the MIME types JupyterLite and Pyodide need; quiet."""
-
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".json": "application/json",
-        ".wasm": "application/wasm",
-        ".whl": "application/zip",
-        ".zip": "application/zip",
-        ".ipynb": "application/json",
-        ".csv": "text/csv",
-    }
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-def serve(folder: Path) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 from a thread; yield its base URL (ending in /)."""
-    server = ThreadingHTTPServer((LOCAL_HOST, 0), partial(_Handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class RequestLog:

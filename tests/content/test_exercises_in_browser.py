@@ -30,9 +30,9 @@ from browser_support import (
     first_solution_index,
     release_all,
     run_setup_cells,
-    serve,
     setup_cells,
 )
+from static_server import serve
 
 from grader.build import expose_app
 from grader.catalogue import Catalogue, load_catalogue

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CELLS, NOTEBOOK_PATH
+from lite_support import CELLS, NOTEBOOK_PATH
 
 from grader.lite import (
     INDEXEDDB_CHECKPOINTS_STORE,

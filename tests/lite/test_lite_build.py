@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CACHE_DIR, CELLS, write_contents
+from lite_support import CACHE_DIR, CELLS, write_contents
 
 from grader import lite
 from grader.lite import (

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from site_helpers import CHROMIUM_ARGS, FIXTURE_ROOT, REPO, BuiltSite, RequestLog, build, serve
+from site_helpers import CHROMIUM_ARGS, FIXTURE_ROOT, REPO, BuiltSite, RequestLog, build
+from static_server import serve
 
 
 @pytest.fixture(scope="session")

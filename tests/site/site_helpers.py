@@ -1,12 +1,8 @@
-"""Shared by the site tests: paths, the built-site record, a static server, a request log."""
+"""Shared by the site tests: paths, the built-site record, a request log."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,37 +46,6 @@ def build(root: Path, site_dir: Path) -> BuiltSite:
     before = docs_listing()
     report = build_site(root, site_dir, cache_dir=CACHE_DIR, config_file=CONFIG_FILE)
     return BuiltSite(root, site_dir, report, before, docs_listing())
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    """Static files with the MIME types JupyterLite and Pyodide need; quiet."""
-
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".json": "application/json",
-        ".wasm": "application/wasm",
-        ".whl": "application/zip",
-        ".zip": "application/zip",
-        ".ipynb": "application/json",
-        ".csv": "text/csv",
-        ".webmanifest": "application/manifest+json",
-    }
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-def serve(folder: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer((LOCAL_HOST, 0), partial(_Handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class RequestLog:
