@@ -1,7 +1,9 @@
-"""Serve a built site (or a JupyterLite build) on 127.0.0.1 from a thread, for browser tests.
+"""Serve a built site (or a JupyterLite build) on 127.0.0.1 from a thread, for browser tests,
+and record what the browser asked for.
 
 One handler for every test folder: the MIME types JupyterLite and Pyodide need (a wrong type
-for .wasm or .mjs stops the kernel from starting), and no request logging.
+for .wasm or .mjs stops the kernel from starting), and no request logging. `RequestLog`
+lets a test fail on any request to a host other than 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 LOCAL_HOST = "127.0.0.1"
 
@@ -45,3 +49,29 @@ def serve(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class RequestLog:
+    """Every URL a browser context asked for, and those that failed."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.failed: list[str] = []
+
+    def record(self, request: Any) -> None:
+        self.urls.append(request.url)
+
+    def record_failure(self, request: Any) -> None:
+        self.failed.append(f"{request.url} ({request.failure})")
+
+    def record_response(self, response: Any) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+
+    def foreign(self) -> list[str]:
+        """Requests to any host but 127.0.0.1 (data:, blob: and about: URLs are local)."""
+        return [
+            u for u in self.urls
+            if urlsplit(u).scheme not in ("data", "blob", "about")
+            and urlsplit(u).hostname != LOCAL_HOST
+        ]  # fmt: skip

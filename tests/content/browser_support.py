@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import nbformat
 
@@ -25,7 +24,6 @@ from grader.release import release_exercise
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE_DIR = REPO / ".cache"
-LOCAL_HOST = "127.0.0.1"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -147,32 +145,6 @@ def run_setup_cells(
         kernel_ready_s=ready - opened,
         setup_cells_s=done - ready,
     )
-
-
-class RequestLog:
-    """Every URL a browser context asked for, and those that failed."""
-
-    def __init__(self) -> None:
-        self.urls: list[str] = []
-        self.failed: list[str] = []
-
-    def record(self, request: Any) -> None:
-        self.urls.append(request.url)
-
-    def record_failure(self, request: Any) -> None:
-        self.failed.append(f"{request.url} ({request.failure})")
-
-    def record_response(self, response: Any) -> None:
-        if response.status >= 400:
-            self.failed.append(f"{response.url} (HTTP {response.status})")
-
-    def foreign(self) -> list[str]:
-        """Requests to any host but 127.0.0.1 (data:, blob: and about: URLs are local)."""
-        return [
-            u for u in self.urls
-            if urlsplit(u).scheme not in ("data", "blob", "about")
-            and urlsplit(u).hostname != LOCAL_HOST
-        ]  # fmt: skip
 
 
 #: True once the notebook's kernel itself is idle and connected (as docs/assets/js/tryit.js

@@ -25,14 +25,13 @@ from browser_support import (
     CACHE_DIR,
     CHROMIUM_ARGS,
     REPO,
-    RequestLog,
     cell_problems,
     first_solution_index,
     release_all,
     run_setup_cells,
     setup_cells,
 )
-from static_server import serve
+from static_server import RequestLog, serve
 
 from grader.build import expose_app
 from grader.catalogue import Catalogue, load_catalogue

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from site_helpers import CHROMIUM_ARGS, FIXTURE_ROOT, REPO, BuiltSite, RequestLog, build
-from static_server import serve
+from site_helpers import CHROMIUM_ARGS, FIXTURE_ROOT, REPO, BuiltSite, build
+from static_server import RequestLog, serve
 
 
 @pytest.fixture(scope="session")

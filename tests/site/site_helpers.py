@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from grader.build import BuildReport, build_site
 
@@ -13,7 +12,6 @@ FIXTURE_ROOT = Path(__file__).resolve().parent / "fixtures" / "academy"
 CACHE_DIR = REPO / ".cache"
 CONFIG_FILE = REPO / "mkdocs.yml"
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
-LOCAL_HOST = "127.0.0.1"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -48,18 +46,3 @@ def build(root: Path, site_dir: Path) -> BuiltSite:
     return BuiltSite(root, site_dir, report, before, docs_listing())
 
 
-class RequestLog:
-    """Every URL the browser asked for; `foreign()` lists those to any host but 127.0.0.1."""
-
-    def __init__(self) -> None:
-        self.urls: list[str] = []
-
-    def record(self, request: object) -> None:
-        self.urls.append(request.url)  # type: ignore[attr-defined]
-
-    def foreign(self) -> list[str]:
-        return [
-            u for u in self.urls
-            if urlsplit(u).scheme not in ("data", "blob", "about")
-            and urlsplit(u).hostname != LOCAL_HOST
-        ]  # fmt: skip

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from site_helpers import AXE_JS, RequestLog
+from site_helpers import AXE_JS
+from static_server import RequestLog
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

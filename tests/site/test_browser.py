@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 import pytest
-from site_helpers import RequestLog
+from static_server import RequestLog
 
 from grader.lite import KERNEL_IDLE_SELECTOR
 
