@@ -63,6 +63,9 @@ def _run_new_cell(frame: Any, page: Any, code: str) -> Any:
     page.keyboard.press("Escape")
     page.keyboard.press("a")
     cell = cells.first
+    # The notebook's first cell is Markdown: wait until the new code cell has replaced it at
+    # the top, or the click lands on the old cell's hidden editor.
+    cell.and_(frame.locator(".jp-CodeCell")).wait_for()
     cell.locator(".cm-content").click()
     page.keyboard.type(code)
     page.keyboard.press("Shift+Enter")
