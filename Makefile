@@ -1,7 +1,7 @@
 # Two commands for a newcomer: `make serve` (run the academy) and `make test` (run the tests).
 # Both set up everything they need: the virtual environment in .venv/, the npm packages
-# (Pyodide, axe-core) and the Debian packages (bubblewrap for the grading sandbox, chromium
-# for the browser tests).
+# (Pyodide, axe-core) and the Debian packages (python3-seccomp for the grading sandbox,
+# chromium for the browser tests).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -32,10 +32,11 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 # Debian packages; installed only when missing (needs root, as on the council's build hosts).
-# bubblewrap is the grading sandbox; python3-seccomp compiles its system-call filter (run by
-# Debian's /usr/bin/python3); prlimit and setpriv come with util-linux.
+# The grading sandbox is built by the grader itself (grader/autograde/zygote.py); python3-seccomp
+# compiles its system-call filter (run by Debian's /usr/bin/python3); util-linux's `unshare`
+# checks at start that namespaces can be made here.
 sandbox-deps:
-	@command -v bwrap >/dev/null && /usr/bin/python3 -c 'import seccomp' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap python3-seccomp util-linux; }
+	@command -v unshare >/dev/null && /usr/bin/python3 -c 'import seccomp' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-seccomp util-linux; }
 
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

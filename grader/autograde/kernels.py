@@ -1,8 +1,10 @@
 """Sandboxed IPython kernels, started ahead of need: a fresh one per submission, never reused.
 
-Starting a kernel and importing pandas is most of the cost of grading a notebook, so a pool
-keeps the next kernels starting while the current ones run. A kernel that has run one
-learner's code is shut down and its sandbox destroyed; it never grades anyone else.
+Starting Python, ipykernel and pandas was most of the cost of grading a notebook. Kernels are
+now forked from a zygote that has imported them once (`zygote.py`, `forking.py`); each child
+sandboxes itself and starts its own kernel application. A pool keeps the next kernels starting
+while the current ones run. A kernel that has run one learner's code is shut down and its
+sandbox destroyed; it never grades anyone else.
 """
 
 from __future__ import annotations
@@ -13,10 +15,9 @@ import logging
 import os
 import queue
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,9 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 
+from grader.autograde.forking import ZygoteProvisioner, get_zygote
 from grader.autograde.limits import Limits
-from grader.autograde.sandbox import SANDBOX_GID, SANDBOX_UID, Sandbox
+from grader.autograde.sandbox import SANDBOX_GID, SANDBOX_UID, Sandbox, kernel_env
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +36,27 @@ STARTUP_TIMEOUT = 60.0
 DEFAULT_PRELOAD = ("pandas",)
 
 
-class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose connection file the unprivileged sandbox user can read."""
+class ForkedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel is forked by the zygote (see `forking.py`); when
+    sandboxed, its connection file is readable by the unprivileged sandbox user."""
+
+    def __init__(self, *, request: dict, preload: tuple[str, ...], **kw) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kw)
+        self._fork_request = request
+        self._preload = preload
 
     async def _async_pre_start_kernel(self, **kw):  # type: ignore[no-untyped-def]
+        self.kernel_id = self.kernel_id or str(uuid.uuid4())
+        zygote = await asyncio.to_thread(get_zygote, self._preload, kernel_env())
+        provisioner = ZygoteProvisioner(
+            kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self,
+        )
+        provisioner.zygote = zygote
+        provisioner.request = self._fork_request
+        self.provisioner = provisioner
         cmd, kw = await super()._async_pre_start_kernel(**kw)
-        os.chown(self.connection_file, SANDBOX_UID, SANDBOX_GID)
+        if self._fork_request.get("sandbox"):
+            os.chown(self.connection_file, SANDBOX_UID, SANDBOX_GID)
         return cmd, kw
 
 
@@ -69,25 +86,13 @@ class StartedKernel:
             await self.km.cleanup_resources()
 
 
-# ipykernel_launcher, without the debugger: ipykernel imports debugpy at start (~0.2 s) and
-# grading needs none. (The sandbox also hides the package.)
-LAUNCHER = (
-    "import sys; sys.modules['debugpy'] = None; sys.path[0] == '' and sys.path.pop(0); "
-    "from ipykernel import kernelapp; kernelapp.launch_new_instance()"
-)
-
-
-def _kernel_argv(preload: tuple[str, ...]) -> list[str]:
-    argv = [
-        str(Path(sys.prefix) / "bin" / "python"), "-c", LAUNCHER,
-        "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:",
+def _kernel_argv() -> list[str]:
+    """The kernel application's arguments (the zygote has already imported ipykernel and the
+    preloaded modules; the debugger is kept out, as grading needs none)."""
+    return [
+        "ipykernel", "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:",
         "--IPKernelApp.log_level=ERROR",
     ]
-    if preload:
-        names = ", ".join(preload)
-        line = f"import {names}; del {names.split('.')[0] if len(preload) == 1 else names}"
-        argv.append(f"--IPKernelApp.exec_lines={line}")
-    return argv
 
 
 async def _wait_for_ready(km: AsyncKernelManager, kc: AsyncKernelClient, timeout: float) -> None:
@@ -128,25 +133,25 @@ async def start_kernel(
     try:
         if sandbox is not None:
             comm = sandbox.comm_dir
-            argv = sandbox.command(_kernel_argv(preload))
-            km = SandboxedKernelManager(
+            km = ForkedKernelManager(
+                request=sandbox.request(), preload=preload,
                 transport="ipc", ip=str(comm / "kernel"),
                 connection_file=str(comm / "kernel.json"),
             )
         else:
-            argv = _kernel_argv(preload)
-            km = AsyncKernelManager()
             workdir = Path(tempfile.mkdtemp(prefix="grader-unsafe-"))
             for host_file, relative in datasets:
                 (workdir / relative).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(host_file, workdir / relative)
+            km = ForkedKernelManager(
+                request={"cwd": str(workdir), "env": kernel_env(str(workdir)), "sandbox": None},
+                preload=preload,
+            )
         km._kernel_spec = KernelSpec(
-            argv=argv, display_name="Python 3 (grader)", language="python",
+            argv=_kernel_argv(), display_name="Python 3 (grader)", language="python",
             interrupt_mode="message",
         )
-        # The kernel's own stdout/stderr (not cell output) must not reach the grader's terminal.
-        await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              **({"cwd": str(workdir)} if workdir else {}))
+        await km.start_kernel()
         kc = km.client()
         kc.start_channels()
         await _wait_for_ready(km, kc, STARTUP_TIMEOUT)

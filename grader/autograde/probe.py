@@ -30,13 +30,42 @@ def _grader_probe_{nonce}():
     roots = tuple(O.path.realpath(p) + O.sep for p in (T.gettempdir(), O.getcwd()))
     # The interpreter and its packages are bound read-only; they may sit under /tmp (a
     # checkout in a temporary folder), so code from them is never the learner's.
-    trusted = tuple(O.path.realpath(p) + O.sep for p in {S.prefix, S.base_prefix,
-                                                          S.exec_prefix})
+    prefixes = {S.prefix, S.base_prefix, S.exec_prefix}
+    trusted = tuple(O.path.realpath(p) + O.sep for p in prefixes)
+    # The same folders as modules name them: no path resolution for most files.
+    plain = tuple(p + O.sep for p in prefixes | {O.path.realpath(p) for p in prefixes})
     me = S._getframe().f_code
     seen = {}
+    FunctionType = Y.FunctionType
+    # Types whose objects never carry learner code (C functions and descriptors).
+    inert = {type(len), type([].append), type(object.__init__), type(str.join),
+             type(object().__str__), type(dict.__dict__["fromkeys"]), type(None)}
+
+    def learner_code(code):
+        if code is me:
+            return False
+        name = code.co_filename
+        known = seen.get(name)
+        if known is None:
+            if name.startswith("<ipython-input"):
+                known = True
+            elif not O.path.isabs(name):
+                known = False
+            elif name.startswith(plain) and "/../" not in name:
+                known = False
+            else:
+                real = O.path.realpath(name)
+                known = real.startswith(roots) and not real.startswith(trusted)
+            seen[name] = known
+        return known
 
     def learner(obj):
         try:
+            kind = type(obj)
+            if kind is FunctionType:
+                return learner_code(obj.__code__)
+            if kind in inert:
+                return False
             if isinstance(obj, type):
                 if obj.__module__ == "__main__":
                     return True
@@ -45,16 +74,7 @@ def _grader_probe_{nonce}():
             code = getattr(target, "__code__", None)
             if code is None:
                 return type(obj).__module__ == "__main__"
-            if code is me:
-                return False
-            name = code.co_filename
-            if name.startswith("<ipython-input"):
-                return True
-            if name not in seen:
-                real = O.path.realpath(name)
-                seen[name] = (O.path.isabs(name) and real.startswith(roots)
-                              and not real.startswith(trusted))
-            return seen[name]
+            return learner_code(code)
         except Exception:
             return True
 
@@ -102,11 +122,28 @@ def _grader_probe_{nonce}():
         except Exception:
             continue
         for key, value in items:
-            if callable(value) and not isinstance(value, type) and learner(value):
+            kind = type(value)
+            # Fast paths, same answers: most values are functions from a file already seen,
+            # or C functions and descriptors.
+            if kind is FunctionType:
+                if seen.get(value.__code__.co_filename) is False:
+                    continue
+                if learner(value):
+                    flags.append("tampering:patched:" + modname + "." + key)
+            elif kind in inert:
+                continue
+            elif callable(value) and not isinstance(value, type) and learner(value):
                 flags.append("tampering:patched:" + modname + "." + key)
             elif isinstance(value, type) and getattr(value, "__module__", None) == modname:
                 for attr, member in list(vars(value).items()):
-                    member = getattr(member, "fget", member)
+                    kind = type(member)
+                    if kind is FunctionType:
+                        if seen.get(member.__code__.co_filename) is False:
+                            continue
+                    elif kind in inert:
+                        continue
+                    else:
+                        member = getattr(member, "fget", member)
                     if callable(member) and learner(member):
                         flags.append("tampering:patched:" + modname + "." + key + "." + attr)
     sentinel = object()

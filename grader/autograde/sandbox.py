@@ -1,17 +1,21 @@
-"""The sandbox a learner's kernel runs in: bubblewrap namespaces, an unprivileged user, limits.
+"""The sandbox a learner's kernel runs in: namespaces, an empty root, an unprivileged user,
+limits. The grader decides the sandbox here; the kernel zygote (`zygote.py`) builds it in each
+forked child before any learner code runs.
 
 Layers, outermost first (each one is what works on these machines, see docs/grading.md):
 
 1. a cgroup (v1 `memory` and `pids`) per sandbox: memory for all processes together, a cap
    on processes (RLIMIT_NPROC does nothing here because the limit is per user, not per
    sandbox), and a list of every process to kill at the end;
-2. `prlimit`: CPU seconds, address space, file size, open files, no core dumps;
-3. `bwrap` as root without a user namespace: new PID, network, IPC, UTS and mount namespaces,
-   an empty root with read-only binds of only the interpreter and the virtual environment, a
-   private size-limited tmpfs for the working directory and /tmp, datasets bound read-only,
-   a clean environment; `--die-with-parent` so the sandbox dies with the grader;
-4. a seccomp filter (`seccomp.py`) refusing ptrace, mount, unshare, bpf, keyctl and the like;
-5. `setpriv`: the real unprivileged uid/gid 65534, no groups, no capabilities, no new privileges.
+2. new PID, network, IPC, UTS, cgroup and mount namespaces, made as root without a user
+   namespace; the child's parent-death signal so that the sandbox dies with the grader;
+3. an empty root (tmpfs) with read-only binds of only the interpreter and the virtual
+   environment, a private size-limited tmpfs for the working directory and /tmp, datasets
+   bound read-only, a minimal /dev, a new /proc, a clean environment;
+4. rlimits: CPU seconds, address space, file size, open files, no core dumps;
+5. the real unprivileged uid/gid 65534, no groups, no capabilities (bounding and inheritable
+   sets emptied), no new privileges;
+6. a seccomp filter (`seccomp.py`) refusing ptrace, mount, unshare, bpf, keyctl and the like.
 
 The kernel talks to the grader through ZeroMQ `ipc` sockets in a per-sandbox directory bound
 at the same path inside and outside (a network namespace has no route to the host loopback).
@@ -45,7 +49,7 @@ SINGLE_THREAD_ENV = {
     "MKL_NUM_THREADS": "1",
     "NUMEXPR_NUM_THREADS": "1",
 }
-REQUIRED_TOOLS = ("bwrap", "prlimit", "setpriv")
+REQUIRED_TOOLS = ("unshare",)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -74,12 +78,11 @@ def check_available() -> None:
     missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
     if missing:
         raise SandboxUnavailable(
-            f"missing {', '.join(missing)}: run `make sandbox-deps` (Debian: bubblewrap, "
-            "util-linux)"
+            f"missing {', '.join(missing)}: run `make sandbox-deps` (Debian: util-linux)"
         )
     if os.geteuid() != 0:
         raise SandboxUnavailable(
-            "the grader must run as root to set up the sandbox (bubblewrap without a user "
+            "the grader must run as root to set up the sandbox (namespaces without a user "
             "namespace, cgroups, switching to the unprivileged user)"
         )
     for controller in CGROUP_CONTROLLERS:
@@ -89,24 +92,37 @@ def check_available() -> None:
             raise SandboxUnavailable(str(error)) from error
         if not os.access(parent, os.W_OK):
             raise SandboxUnavailable(f"{parent}: cgroup v1 {controller} is not writable")
-    _try_bwrap()
+    _try_namespaces()
 
 
 @functools.lru_cache(maxsize=1)
-def _try_bwrap() -> None:
-    """Enter a bare sandbox once: namespaces may be forbidden (e.g. in some containers)."""
-    command = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-               "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
-               "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-               "--proc", "/proc", "--dev", "/dev", "--",
-               "setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_GID}",
-               "--clear-groups", "--", "/usr/bin/true"]
+def _try_namespaces() -> None:
+    """Enter bare namespaces once: they may be forbidden (e.g. in some containers)."""
+    command = ["unshare", "--mount", "--pid", "--net", "--ipc", "--uts", "--cgroup", "--fork",
+               "--", "/usr/bin/true"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise SandboxUnavailable(f"bwrap could not run: {error}") from error
+        raise SandboxUnavailable(f"namespaces could not be made: {error}") from error
     if done.returncode != 0:
-        raise SandboxUnavailable(f"bwrap could not create a sandbox: {done.stderr.strip()}")
+        raise SandboxUnavailable(f"namespaces could not be made: {done.stderr.strip()}")
+
+
+def kernel_env(home: str = WORKDIR) -> dict[str, str]:
+    """The kernel's whole environment (nothing of the grader's)."""
+    return {
+        "HOME": home,
+        "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "IPYTHONDIR": "/tmp/ipython",
+        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # nbgrader sets this while autograding; its own tests expect kernels to see it.
+        "NBGRADER_EXECUTION": "autograde",
+        **SINGLE_THREAD_ENV,
+    }
 
 
 @dataclass
@@ -117,6 +133,8 @@ class Sandbox:
     datasets: tuple[tuple[Path, str], ...] = ()
     """(host file, path relative to the working directory) pairs bound read-only."""
     comm_dir: Path = field(init=False)
+    root_dir: Path = field(init=False)
+    """An empty host directory: the child mounts its new root there, in its own namespace."""
     seccomp_filter: Path | None = field(init=False)
     cgroups: Cgroups = field(init=False)
 
@@ -125,6 +143,7 @@ class Sandbox:
         self.comm_dir = Path(tempfile.mkdtemp(prefix="grader-comm-"))
         os.chown(self.comm_dir, SANDBOX_UID, SANDBOX_GID)
         os.chmod(self.comm_dir, 0o700)
+        self.root_dir = Path(tempfile.mkdtemp(prefix="grader-root-"))
         self.cgroups = Cgroups.create(self.limits)
 
     def lock_comm_dir(self) -> None:
@@ -134,92 +153,53 @@ class Sandbox:
         os.chown(self.comm_dir, 0, 0)
         os.chmod(self.comm_dir, 0o755)
 
-    def command(self, inner: list[str]) -> list[str]:
-        """The full command line that runs `inner` inside the sandbox."""
-        return [*self._enter_cgroups(), *self._prlimit(), *self._bwrap(), *self._drop(), *inner]
-
-    def _enter_cgroups(self) -> list[str]:
-        procs = " ".join(f"'{p}/cgroup.procs'" for p in self.cgroups.paths)
-        script = f'for f in {procs}; do echo $$ > "$f" || exit 97; done; '
-        if self.seccomp_filter is not None:  # fd 3 for `bwrap --seccomp 3`
-            script += f"exec 3< '{self.seccomp_filter}' || exit 98; "
-        return ["/bin/sh", "-c", script + 'exec "$@"', "sh"]
-
-    def _prlimit(self) -> list[str]:
-        lim = self.limits
-        return [
-            "prlimit",
-            f"--cpu={lim.cpu_seconds}",
-            f"--as={lim.address_space_bytes}",
-            f"--fsize={lim.file_size_bytes}",
-            f"--nofile={lim.max_open_files}",
-            "--core=0",
-            "--",
-        ]
-
-    def _bwrap(self) -> list[str]:
-        args = [
-            "bwrap",
-            "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-            "--unshare-cgroup", "--die-with-parent", "--new-session",
-            "--clearenv", "--hostname", "sandbox",
-            *(["--seccomp", "3"] if self.seccomp_filter is not None else []),
-            "--ro-bind", "/usr", "/usr",
-            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-            "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
-            "--proc", "/proc", "--dev", "/dev",
-            "--size", str(self.limits.scratch_bytes), "--perms", "1777", "--tmpfs", "/tmp",
-        ]
+    def plan(self) -> list[list]:
+        """The new root, in order: what the zygote's child mounts before pivoting into it."""
+        scratch = self.limits.scratch_bytes
+        plan: list[list] = [["ro-bind", "/usr", "/usr"]]
+        for name in ("lib", "lib64", "bin", "sbin"):
+            plan.append(["symlink", f"usr/{name}", f"/{name}"])
         for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf"):
             if Path(etc).exists():
-                args += ["--ro-bind", etc, etc]
+                plan.append(["ro-bind", etc, etc])
+        # /tmp before what may lie under it: a checkout (and its virtualenv) in /tmp, and the
+        # socket directory.
+        plan.append(["tmpfs", "/tmp", scratch, 0o1777])
         for root in python_roots():
-            args += _parents(root) + ["--ro-bind", str(root), str(root)]
+            plan.append(["ro-bind", str(root), str(root)])
         for package in masked_packages():
-            args += ["--tmpfs", str(package)]
-        args += _parents(self.comm_dir) + ["--bind", str(self.comm_dir), str(self.comm_dir)]
-        args += _parents(Path(WORKDIR))
-        args += ["--size", str(self.limits.scratch_bytes), "--perms", "1777",
-                 "--tmpfs", WORKDIR]
+            plan.append(["tmpfs", str(package), 4096, 0o755])
+        plan.append(["bind", str(self.comm_dir), str(self.comm_dir)])
+        plan.append(["tmpfs", WORKDIR, scratch, 0o1777])
         for host_file, relative in self.datasets:
-            target = Path(WORKDIR) / relative
-            args += _parents(target, stop=Path(WORKDIR))
-            args += ["--ro-bind", str(host_file), str(target)]
-        env = {
-            "HOME": WORKDIR,
-            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "TMPDIR": "/tmp",
-            "MPLCONFIGDIR": "/tmp/matplotlib",
-            "IPYTHONDIR": "/tmp/ipython",
-            "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            # nbgrader sets this while autograding; its own tests expect kernels to see it.
-            "NBGRADER_EXECUTION": "autograde",
-            **SINGLE_THREAD_ENV,
-        }
-        for key, value in env.items():
-            args += ["--setenv", key, value]
-        args += ["--chdir", WORKDIR, "--"]
-        return args
+            plan.append(["ro-bind", str(host_file), str(Path(WORKDIR) / relative)])
+        plan.append(["proc", "/proc"])
+        plan.append(["dev", "/dev", scratch])
+        return plan
 
-    def _drop(self) -> list[str]:
-        return [
-            "setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_GID}", "--clear-groups",
-            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
-        ]
+    def request(self) -> dict:
+        """What the zygote needs to fork a kernel into this sandbox (paths and limits only)."""
+        lim = self.limits
+        return {
+            "cwd": WORKDIR,
+            "env": kernel_env(),
+            "sandbox": {
+                "root": str(self.root_dir),
+                "cgroups": [str(p) for p in self.cgroups.paths],
+                "plan": self.plan(),
+                "hostname": "sandbox",
+                "uid": SANDBOX_UID,
+                "gid": SANDBOX_GID,
+                "seccomp": str(self.seccomp_filter) if self.seccomp_filter else None,
+                "rlimits": [["CPU", lim.cpu_seconds], ["AS", lim.address_space_bytes],
+                            ["FSIZE", lim.file_size_bytes], ["NOFILE", lim.max_open_files],
+                            ["CORE", 0]],
+            },
+        }
 
     def close(self) -> None:
         """Kill everything the learner started and remove the host-side traces."""
         self.cgroups.remove()
         shutil.rmtree(self.comm_dir, ignore_errors=True)
+        shutil.rmtree(self.root_dir, ignore_errors=True)
 
-
-def _parents(path: Path, stop: Path = Path("/")) -> list[str]:
-    """`--dir` with mode 0755 for each ancestor (bwrap would make them 0700, root only)."""
-    args: list[str] = []
-    ancestors = [p for p in reversed(path.parents) if p != Path("/") and p != stop
-                 and stop in (p, *p.parents)]
-    for parent in ancestors:
-        args += ["--perms", "0755", "--dir", str(parent)]
-    return args

@@ -1,7 +1,8 @@
 """A seccomp filter for the sandbox: system calls learner code never needs are refused.
 
 The filter is compiled to BPF by the system Python's `seccomp` module (Debian package
-`python3-seccomp`; the virtualenv's Python may differ) and handed to `bwrap --seccomp`.
+`python3-seccomp`; the virtualenv's Python may differ) and loaded by each sandboxed child with
+`prctl(PR_SET_SECCOMP)` (`zygote.py`), after it has dropped its privileges.
 Everything else is allowed: the namespaces, the unprivileged user and the limits do the main
 work; this layer closes kernel interfaces that have a history of privilege escalations and
 stops the kernel from debugging or entering other processes.

@@ -21,3 +21,16 @@ def load_corpus_maker():  # type: ignore[no-untyped-def]
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def total_answered_with(code: str, path: Path) -> Path:
+    """The unanswered submission with `code` as the answer to `total` (which must still
+    define `total()` returning 15): `test_total` scores 1 only if all of `code` ran cleanly."""
+    import nbformat
+
+    nb = nbformat.read(SUBMISSIONS / "honest_unanswered.ipynb", 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "total":
+            cell.source = code
+    nbformat.write(nb, path)
+    return path

@@ -1,6 +1,7 @@
 """The sandbox holds: no network, no host files, no processes left, memory and process caps.
 
-Each test grades a real notebook in the real sandbox (bubblewrap, cgroups, prlimit).
+Each test grades a real notebook in the real sandbox (namespaces, cgroups, rlimits, seccomp,
+the unprivileged user), with kernels forked from the real zygote.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from autograde_corpus import QUICK_LIMITS, SOURCE, SUBMISSIONS, load_corpus_maker
+from autograde_corpus import (
+    QUICK_LIMITS,
+    SOURCE,
+    SUBMISSIONS,
+    load_corpus_maker,
+    total_answered_with,
+)
 
 from grader.autograde import GradingOptions, Status, autograde, autograde_many
 from grader.autograde.cgroups import CREATED_CGROUPS
@@ -118,12 +125,7 @@ def test_sandbox_check_cell_passes(tmp_path: Path) -> None:
         "    raise SystemError('network reachable')\nexcept OSError:\n    pass\n"
         "def total():\n    return 15\n"
     )
-    nb = nbformat.read(SUBMISSIONS / "honest_unanswered.ipynb", 4)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "total":
-            cell.source = code
-    path = tmp_path / "check.ipynb"
-    nbformat.write(nb, path)
+    path = total_answered_with(code, tmp_path / "check.ipynb")
     result = autograde(SOURCE, path, limits=QUICK_LIMITS)
     scores = {c.grade_id: c.score for c in result.cells}
     assert scores["test_total"] == 1.0, result
@@ -165,7 +167,7 @@ def test_refuses_without_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     result = autograde(SOURCE, SUBMISSIONS / "honest_correct.ipynb")
     assert result.status is Status.FAILED and result.score is None
-    assert "sandbox" in result.reason and "bwrap" in result.reason
+    assert "sandbox" in result.reason and "unshare" in result.reason
 
 
 def test_unsafe_mode_is_explicit_and_works() -> None:
@@ -202,12 +204,7 @@ def test_socket_directory_is_locked_once_the_kernel_runs(tmp_path: Path) -> None
         "    pass\n"
         "def total():\n    return 15\n"
     )
-    nb = nbformat.read(SUBMISSIONS / "honest_unanswered.ipynb", 4)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "total":
-            cell.source = code
-    path = tmp_path / "lock.ipynb"
-    nbformat.write(nb, path)
+    path = total_answered_with(code, tmp_path / "lock.ipynb")
     result = autograde(SOURCE, path, limits=QUICK_LIMITS)
     assert {c.grade_id: c.score for c in result.cells}["test_total"] == 1.0, result.cells
 
@@ -222,11 +219,6 @@ def test_seccomp_refuses_debugging_and_namespaces(tmp_path: Path) -> None:
         "def total():",
         "    return 15",
     ])
-    nb = nbformat.read(SUBMISSIONS / "honest_unanswered.ipynb", 4)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "total":
-            cell.source = code
-    path = tmp_path / "seccomp.ipynb"
-    nbformat.write(nb, path)
+    path = total_answered_with(code, tmp_path / "seccomp.ipynb")
     result = autograde(SOURCE, path, limits=QUICK_LIMITS)
     assert {c.grade_id: c.score for c in result.cells}["test_total"] == 1.0, result.cells
