@@ -10,3 +10,6 @@ class AcademyConfig(AppConfig):
     label = "academy"
     verbose_name = "Camden Data Academy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from grader.service import signin  # noqa: F401 - connects the sign-in signals

@@ -74,6 +74,14 @@ MIDDLEWARE = [
 ROOT_URLCONF = "grader.service.urls"
 WSGI_APPLICATION = "grader.service.wsgi.application"
 AUTH_USER_MODEL = "academy.User"
+# Sign-in throttling (grader/service/signin.py): failures counted over a window, per account
+# and per address; over the limit, attempts are refused until the window has passed.
+AUTHENTICATION_BACKENDS = ["grader.service.signin.ThrottledModelBackend"]
+SIGNIN_WINDOW_MINUTES = int(os.environ.get("ACADEMY_SIGNIN_WINDOW_MINUTES", 15))
+SIGNIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("ACADEMY_SIGNIN_MAX_FAILURES", 5))
+# 0 turns the per-address limit off: behind a proxy every request has the proxy's address.
+SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("ACADEMY_SIGNIN_MAX_FAILURES_PER_ADDRESS", 50))
 LOGIN_URL = "/academy/login/"
 LOGIN_REDIRECT_URL = "/academy/"
 LOGOUT_REDIRECT_URL = "/academy/login/"

@@ -7,12 +7,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from grader.service.signin import SignInForm
 from grader.service.views import api, feedback, pages
 
 urlpatterns = [
     path("academy/", pages.home, name="home"),
     path("academy/login/", auth_views.LoginView.as_view(
-        template_name="academy/login.html", redirect_authenticated_user=True), name="login"),
+        template_name="academy/login.html", redirect_authenticated_user=True,
+        authentication_form=SignInForm), name="login"),
     path("academy/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("academy/me/", pages.me, name="me"),
     path("academy/submissions/<uuid:submission_id>/", pages.submission, name="submission"),

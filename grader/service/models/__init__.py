@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.service.models.courses import Exercise, Ksb, Standard, Track, TrackExercise
-from grader.service.models.people import ApiToken, Cohort, Role, User
+from grader.service.models.people import ApiToken, Cohort, Role, SignInFailure, User
 from grader.service.models.submissions import Grade, Submission, SubmissionStatus
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Grade",
     "Ksb",
     "Role",
+    "SignInFailure",
     "Standard",
     "Submission",
     "SubmissionStatus",

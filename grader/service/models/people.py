@@ -62,3 +62,15 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, kept only for the throttling window (see `grader.service.signin`).
+    `key` is a keyed hash of the account name or the address, never the value itself."""
+
+    kind = models.CharField(max_length=8)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "at"])]
