@@ -135,11 +135,11 @@ class Sandbox:
     comm_dir: Path = field(init=False)
     root_dir: Path = field(init=False)
     """An empty host directory: the child mounts its new root there, in its own namespace."""
-    seccomp_filter: Path | None = field(init=False)
+    seccomp_filter: bytes | None = field(init=False)
     cgroups: Cgroups = field(init=False)
 
     def __post_init__(self) -> None:
-        self.seccomp_filter = seccomp.filter_path()
+        self.seccomp_filter = seccomp.filter_program()
         self.comm_dir = Path(tempfile.mkdtemp(prefix="grader-comm-"))
         os.chown(self.comm_dir, SANDBOX_UID, SANDBOX_GID)
         os.chmod(self.comm_dir, 0o700)
@@ -190,7 +190,7 @@ class Sandbox:
                 "hostname": "sandbox",
                 "uid": SANDBOX_UID,
                 "gid": SANDBOX_GID,
-                "seccomp": str(self.seccomp_filter) if self.seccomp_filter else None,
+                "seccomp": self.seccomp_filter.hex() if self.seccomp_filter else None,
                 "rlimits": [["CPU", lim.cpu_seconds], ["AS", lim.address_space_bytes],
                             ["FSIZE", lim.file_size_bytes], ["NOFILE", lim.max_open_files],
                             ["CORE", 0]],

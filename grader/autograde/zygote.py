@@ -263,10 +263,7 @@ def kernel_child(request):
     """PID 1 of the new namespaces: sandbox this process, then fork the kernel."""
     sandbox = request["sandbox"]
     die_with_parent(None)
-    program = b""
-    if sandbox.get("seccomp"):
-        with open(sandbox["seccomp"], "rb") as handle:
-            program = handle.read()
+    program = bytes.fromhex(sandbox["seccomp"] or "")
     build_root(sandbox["root"], sandbox["plan"])
     check(LIBC.sethostname(b(sandbox["hostname"]), len(sandbox["hostname"])), "hostname")
     os.setsid()
