@@ -127,7 +127,8 @@ def kernel_env(home: str = WORKDIR) -> dict[str, str]:
 
 @dataclass
 class Sandbox:
-    """One learner's sandbox: its host-side directory, cgroups and the command that enters it."""
+    """One learner's sandbox: its host-side directories, its cgroups, and the request that
+    tells the zygote how to build it (`request()`)."""
 
     limits: Limits
     datasets: tuple[tuple[Path, str], ...] = ()

@@ -17,6 +17,7 @@ import hmac
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -90,16 +91,10 @@ class ThrottledModelBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def, override]
         if username is None:
-            username = kwargs.get(self._username_field())
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
         if throttled(request, username):
             raise PermissionDenied("too many failed sign-in attempts")
         return super().authenticate(request, username=username, password=password, **kwargs)
-
-    @staticmethod
-    def _username_field() -> str:
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().USERNAME_FIELD
 
 
 class SignInForm(AuthenticationForm):
