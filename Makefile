@@ -32,7 +32,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 # Debian packages; installed only when missing (needs root, as on the council's build hosts).
-# The grading sandbox is built by the grader itself (grader/autograde/zygote.py); python3-seccomp
+# The grading sandbox is built by the grader itself (grader/autograde/sandbox/zygote.py); python3-seccomp
 # compiles its system-call filter (run by Debian's /usr/bin/python3); util-linux's `unshare`
 # checks at start that namespaces can be made here.
 sandbox-deps:

@@ -32,7 +32,7 @@ ENV = {
     "ACADEMY_DATA_DIR": str(DATA_DIR),
     "ACADEMY_SECRET_KEY": "bench-only-secret",
     "ACADEMY_RATE_LIMIT": "1000",
-    "DJANGO_SETTINGS_MODULE": "grader.service.settings",
+    "DJANGO_SETTINGS_MODULE": "grader.project.settings",
     "ACADEMY_QUEUE_POLL": "0.1",
 }
 os.environ.update(ENV)

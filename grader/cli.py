@@ -48,7 +48,7 @@ def main(verbose: bool) -> None:
 )
 def check(root: Path, no_grading: bool, cache_dir: Path | None) -> None:
     """Validate courses/ and exercises/; print every problem; exit 1 if there is any."""
-    from grader.checks import check_repository
+    from grader.checks.repository import check_repository
 
     problems = check_repository(root, grade=not no_grading, cache_dir=cache_dir)
     for problem in problems:
@@ -64,7 +64,7 @@ def check(root: Path, no_grading: bool, cache_dir: Path | None) -> None:
 @click.option("--write", is_flag=True, help="Write courses/catalogue.schema.json.")
 def schema(root: Path, write: bool) -> None:
     """Print (or write) the JSON Schema generated from the catalogue models."""
-    from grader.catalogue import json_schema
+    from grader.content.catalogue import json_schema
 
     text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
     if write:
@@ -96,10 +96,10 @@ def schema(root: Path, write: bool) -> None:
 )
 def build(root: Path, site_dir: Path, cache_dir: Path, no_grading: bool) -> None:
     """Build the course site: student notebooks, JupyterLite and the pages, into SITE_DIR."""
-    from grader.build import BuildError, build_site
-    from grader.catalogue import CatalogueError
-    from grader.lite import LiteBuildError
-    from grader.release import ReleaseError
+    from grader.content.catalogue import CatalogueError
+    from grader.lite.jupyterlite import LiteBuildError
+    from grader.release.assignment import ReleaseError
+    from grader.sitebuild.build import BuildError, build_site
 
     try:
         report = build_site(root, site_dir, cache_dir=cache_dir, validate=not no_grading)
@@ -157,7 +157,7 @@ def manage(args: tuple[str, ...]) -> None:
 
     from django.core.management import execute_from_command_line
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grader.service.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grader.project.settings")
     execute_from_command_line(["grader manage", *args])
 
 

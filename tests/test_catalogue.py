@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from grader.catalogue import (
+from grader.content.catalogue import (
     Audience,
     CatalogueError,
     Problem,
@@ -396,7 +396,7 @@ def test_checked_in_json_schema_matches_the_models() -> None:
     assert path.is_file(), f"{path} is missing: run `grader schema --write`"
     checked_in = json.loads(path.read_text(encoding="utf-8"))
     assert checked_in == json_schema(), (
-        f"{path} is out of date with grader/catalogue.py: run `grader schema --write`"
+        f"{path} is out of date with grader/content/catalogue.py: run `grader schema --write`"
     )
 
 

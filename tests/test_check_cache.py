@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import check_cache
+from grader.checks import cache as check_cache
 
 
 def make_exercise(root: Path) -> Path:

@@ -14,8 +14,8 @@ import pytest
 from notebook_factory import answer, autotest, code, markdown, write_notebook, written
 
 from grader.autograde.result import CellResult, GradeResult, Status
-from grader.checks import check_notebook, check_repository
-from grader.problems import Problem
+from grader.checks.repository import check_notebook, check_repository
+from grader.content.problems import Problem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "catalogue"
 GOOD = FIXTURES / "good"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from notebook_factory import answer, autotest, code, make_notebook, markdown, written
 
-from grader import notebook as nbg
+from grader.content import notebook as nbg
 
 
 def test_kinds_of_cell() -> None:

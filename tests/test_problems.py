@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from grader.problems import Problem, format_location, parse_file, read_yaml
+from grader.content.problems import Problem, format_location, parse_file, read_yaml
 
 
 class Thing(BaseModel):

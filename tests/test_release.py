@@ -12,8 +12,8 @@ import pytest
 from nbformat import NotebookNode
 from notebook_factory import answer, autotest, code, make_notebook, write_notebook, written
 
-from grader.catalogue import load_catalogue
-from grader.release import ReleaseError, leak_markers, release_exercise, release_notebook
+from grader.content.catalogue import load_catalogue
+from grader.release.assignment import ReleaseError, leak_markers, release_exercise, release_notebook
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PARKING = FIXTURES / "release" / "parking-fines.ipynb"

@@ -17,7 +17,7 @@ from grader.autograde.merge import merge, role
 from grader.autograde.precheck import Rejected, precheck
 from grader.autograde.result import GradeResult, Status
 from grader.autograde.run import execute
-from grader.autograde.sandbox import SandboxUnavailable, check_available
+from grader.autograde.sandbox.core import SandboxUnavailable, check_available
 from grader.autograde.score import score
 from grader.autograde.source import InstructorNotebook, SourceError, is_restored, load_instructor
 

@@ -25,9 +25,9 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 
-from grader.autograde.forking import ZygoteProvisioner, get_zygote
 from grader.autograde.limits import Limits
-from grader.autograde.sandbox import SANDBOX_GID, SANDBOX_UID, Sandbox, kernel_env
+from grader.autograde.sandbox.core import SANDBOX_GID, SANDBOX_UID, Sandbox, kernel_env
+from grader.autograde.sandbox.forking import ZygoteProvisioner, get_zygote
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Copy the course catalogue (courses/, validated by grader.catalogue) into the database."""
+"""Copy the course catalogue (courses/, validated by grader.content.catalogue) into the database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from grader.catalogue import Audience, load_catalogue
+from grader.content.catalogue import Audience, load_catalogue
 from grader.service.models import Exercise, Ksb, Standard, Track, TrackExercise
 
 log = logging.getLogger(__name__)

@@ -146,7 +146,7 @@ def _grade_fields(result: Any) -> dict[str, Any]:
 
 def run_autograder(sub: Submission) -> dict[str, Any]:
     """Grade the stored notebook against the exercise's instructor notebook."""
-    from grader.catalogue import load_catalogue
+    from grader.content.catalogue import load_catalogue
 
     catalogue = load_catalogue(Path(settings.ACADEMY_ROOT))
     exercise = catalogue.exercises.get(sub.exercise_id)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SETTINGS_MODULE = "grader.service.settings"
+SETTINGS_MODULE = "grader.project.settings"
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def prepare(*, demo: bool = True) -> list:
     from django.conf import settings
     from django.core.management import call_command
 
-    from grader.catalogue import CatalogueError
+    from grader.content.catalogue import CatalogueError
     from grader.service import catalogue_sync, grading
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -89,7 +89,7 @@ def serve(options: ServeOptions) -> None:
     from django.conf import settings
     from waitress import serve as waitress_serve
 
-    from grader.service.wsgi import application
+    from grader.project.wsgi import application
 
     logins = prepare(demo=options.demo)
     worker = start_worker(options.workers) if options.workers else None

@@ -25,8 +25,8 @@ from autograde_corpus import (
 )
 
 from grader.autograde import GradingOptions, Status, autograde, autograde_many
-from grader.autograde.cgroups import CREATED_CGROUPS
-from grader.autograde.sandbox import SANDBOX_UID, check_available
+from grader.autograde.sandbox.cgroups import CREATED_CGROUPS
+from grader.autograde.sandbox.core import SANDBOX_UID, check_available
 
 pytestmark = pytest.mark.slow
 

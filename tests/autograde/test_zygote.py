@@ -13,9 +13,9 @@ import pytest
 from autograde_corpus import QUICK_LIMITS, SOURCE, total_answered_with
 
 from grader.autograde import GradingOptions, Status, autograde_many
-from grader.autograde.forking import get_zygote
 from grader.autograde.kernels import DEFAULT_PRELOAD, start_kernel
-from grader.autograde.sandbox import kernel_env
+from grader.autograde.sandbox.core import kernel_env
+from grader.autograde.sandbox.forking import get_zygote
 
 pytestmark = pytest.mark.slow
 

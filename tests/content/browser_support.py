@@ -3,7 +3,7 @@
 `release_all` writes every exercise's student notebook as the site build ships it (the
 JupyterLite contents); the JavaScript snippets drive the single-notebook page through
 `window.jupyterapp`, which the shipped site exposes for the exercise page
-(`grader.build.expose_app`).
+(`grader.sitebuild.build.expose_app`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,16 @@ from typing import Any
 
 import nbformat
 
-from grader import notebook as nbg
-from grader.build import for_the_browser
-from grader.catalogue import Catalogue
-from grader.lite import INDEXEDDB_FILES_STORE, INDEXEDDB_NAME, KERNEL_IDLE_SELECTOR, notebook_url
-from grader.release import release_exercise
+from grader.content import notebook as nbg
+from grader.content.catalogue import Catalogue
+from grader.lite.jupyterlite import (
+    INDEXEDDB_FILES_STORE,
+    INDEXEDDB_NAME,
+    KERNEL_IDLE_SELECTOR,
+    notebook_url,
+)
+from grader.release.assignment import release_exercise
+from grader.sitebuild.build import for_the_browser
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE_DIR = REPO / ".cache"

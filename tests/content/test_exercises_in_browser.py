@@ -33,9 +33,9 @@ from browser_support import (
 )
 from static_server import RequestLog, serve
 
-from grader.build import expose_app
-from grader.catalogue import Catalogue, load_catalogue
-from grader.lite import LiteBuild, build_lite
+from grader.content.catalogue import Catalogue, load_catalogue
+from grader.lite.jupyterlite import LiteBuild, build_lite
+from grader.sitebuild.build import expose_app
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ WRONG_PREFIX = "wrong-"
 WORKERS_ENV = "CONTENT_CHECK_WORKERS"
 
 sys.path.insert(0, str(ROOT))
-from grader.notebook import grade_id, is_solution, is_test, points  # noqa: E402
+from grader.content.notebook import grade_id, is_solution, is_test, points  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from lite_support import CACHE_DIR, CELLS, write_contents
 from static_server import serve
 
-from grader.lite import LiteBuild, build_lite
+from grader.lite.jupyterlite import LiteBuild, build_lite
 
 
 @pytest.fixture(scope="session")

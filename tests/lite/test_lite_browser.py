@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from lite_support import CELLS, NOTEBOOK_PATH
 
-from grader.lite import (
+from grader.lite.jupyterlite import (
     INDEXEDDB_CHECKPOINTS_STORE,
     INDEXEDDB_FILES_STORE,
     INDEXEDDB_NAME,

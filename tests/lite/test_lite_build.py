@@ -1,4 +1,5 @@
-"""grader.lite: the cache key, the cached rebuild, the configuration the site ships with."""
+"""grader.lite.jupyterlite: the cache key, the cached rebuild, the configuration the site
+ships with."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 from lite_support import CACHE_DIR, CELLS, write_contents
 
-from grader import lite
-from grader.lite import (
+from grader.lite import jupyterlite as lite
+from grader.lite.jupyterlite import (
     DEFAULT_PYODIDE_CORE,
     KERNEL_PLUGIN,
     STORAGE_NAME,

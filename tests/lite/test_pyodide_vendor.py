@@ -1,4 +1,4 @@
-"""Unit tests of grader.pyodide_vendor on a small FAKE lock and FAKE files, plus one check of
+"""Unit tests of grader.lite.pyodide_vendor on a small FAKE lock and FAKE files, plus one check of
 the real assembled folder (built once per session by the lite_build fixture)."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from grader import lite, pyodide_vendor, versions
-from grader.lite import PYODIDE_DIR, LiteBuild
-from grader.pyodide_vendor import (
+from grader.lite import jupyterlite as lite
+from grader.lite import pyodide_vendor, versions
+from grader.lite.jupyterlite import PYODIDE_DIR, LiteBuild
+from grader.lite.pyodide_vendor import (
     VendorError,
     extract_from_carrier,
     lock_entry_for_wheel,

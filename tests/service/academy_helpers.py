@@ -44,7 +44,7 @@ def worker_env(**extra: str) -> dict[str, str]:
 
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "grader.service.settings",
+        "DJANGO_SETTINGS_MODULE": "grader.project.settings",
         "DATABASE_URL": database_url(),
         "ACADEMY_ROOT": str(FIXTURE_ROOT),
         "ACADEMY_DATA_DIR": str(settings.ACADEMY_DATA_DIR),

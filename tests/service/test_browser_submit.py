@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from academy_helpers import FIXTURE_ROOT, PASSWORD
 
-from grader.lite import KERNEL_IDLE_SELECTOR
+from grader.lite.jupyterlite import KERNEL_IDLE_SELECTOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from grader.build import build_site
+    from grader.sitebuild.build import build_site
 
     out = tmp_path_factory.mktemp("academy-site") / "site"
     build_site(FIXTURE_ROOT, out, cache_dir=REPO / ".cache", config_file=REPO / "mkdocs.yml")

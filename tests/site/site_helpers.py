@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.build import BuildReport, build_site
+from grader.sitebuild.build import BuildReport, build_site
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_ROOT = Path(__file__).resolve().parent / "fixtures" / "academy"

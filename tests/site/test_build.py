@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from site_helpers import CACHE_DIR, CONFIG_FILE, FIXTURE_ROOT, BuiltSite
 
-from grader.build import build_site
-from grader.catalogue import CatalogueError
 from grader.cli import main
-from grader.lite import STORAGE_NAME
+from grader.content.catalogue import CatalogueError
+from grader.lite.jupyterlite import STORAGE_NAME
+from grader.sitebuild.build import build_site
 
 pytestmark = pytest.mark.slow
 

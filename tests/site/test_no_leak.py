@@ -1,6 +1,6 @@
 """No solution or hidden-test text anywhere in the built site, JupyterLite contents included.
 
-`grader.release.leak_markers` lists distinctive lines that nbgrader removes from each
+`grader.release.assignment.leak_markers` lists distinctive lines that nbgrader removes from each
 instructor notebook; every file of the site is searched for each of them, as raw text and
 with HTML and JSON escapes undone.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from site_helpers import FIXTURE_ROOT, BuiltSite
 
-from grader.catalogue import load_catalogue
-from grader.release import leak_markers
+from grader.content.catalogue import load_catalogue
+from grader.release.assignment import leak_markers
 
 pytestmark = pytest.mark.slow
 

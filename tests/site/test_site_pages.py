@@ -1,15 +1,15 @@
-"""Unit tests of grader.site, grader.site_nav and grader.build's notebook transform, on the
-fixture catalogue (no mkdocs, no browser)."""
+"""Unit tests of grader.sitebuild.pages, grader.sitebuild.nav and grader.sitebuild.build's
+notebook transform, on the fixture catalogue (no mkdocs, no browser)."""
 
 from __future__ import annotations
 
 import nbformat
 from site_helpers import FIXTURE_ROOT
 
-from grader.build import PYODIDE_KERNELSPEC, for_the_browser
-from grader.catalogue import load_catalogue
-from grader.site import SiteSettings, generated_pages, tracks_in_order
-from grader.site_nav import prune_nav, site_nav
+from grader.content.catalogue import load_catalogue
+from grader.sitebuild.build import PYODIDE_KERNELSPEC, for_the_browser
+from grader.sitebuild.nav import prune_nav, site_nav
+from grader.sitebuild.pages import SiteSettings, generated_pages, tracks_in_order
 
 SETTINGS = SiteSettings(storage_name="store", dataset_cards=frozenset({"datasets/complaints.md"}))
 

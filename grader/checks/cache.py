@@ -18,8 +18,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-CODE_FILES = ("autograde/*.py", "checks.py", "release.py", "notebook.py", "check_cache.py")
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+CODE_FILES = ("autograde/**/*.py", "checks/*.py", "release/*.py", "content/notebook.py")
 """Globs under grader/ whose code decides a grading outcome."""
 PACKAGES = ("nbgrader", "nbclient", "ipykernel", "pandas", "numpy")
 SUBDIR = "check"

@@ -1,7 +1,7 @@
 """Build the JupyterLite site that runs the exercises in the browser, offline.
 
 `build_lite(contents, out_dir, cache_dir=...)` turns a folder of notebooks and data files into
-a JupyterLite site with a self-hosted Pyodide (see `grader.pyodide_vendor`). The build is kept
+a JupyterLite site with a self-hosted Pyodide (see `grader.lite.pyodide_vendor`). The build is kept
 in `cache_dir` under a hash of everything that goes into it and copied to `out_dir`; a second
 call with the same inputs copies the cached build and does not run `jupyter lite build`.
 
@@ -25,7 +25,7 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 from urllib.parse import quote
 
-from grader import pyodide_vendor, versions
+from grader.lite import pyodide_vendor, versions
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ MANIFEST = ".lite-build.json"
 #: sooner: another process may be copying one).
 KEEP_CACHED_BUILDS = 6
 STALE_SECONDS = 3600
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PYODIDE_CORE = REPO_ROOT / "node_modules" / "pyodide"
 
 #: `jupyter-lite.json`: the kernel loads Pyodide from this site only and never asks PyPI.
@@ -150,7 +150,7 @@ def _check_installed() -> None:
     for name, pinned in pins.items():
         if installed_version(name) != pinned:
             raise LiteBuildError(
-                f"grader/versions.py: pins {name} {pinned}, "
+                f"grader/lite/versions.py: pins {name} {pinned}, "
                 f"but {installed_version(name)} is installed"
             )
 

@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from grader.problems import Problem
+from grader.content.problems import Problem
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 KSB_PATTERN = r"^[KSB][0-9]{1,2}$"
@@ -220,7 +220,7 @@ class Catalogue:
 
 def read_catalogue(root: Path) -> tuple[Catalogue, tuple[Problem, ...]]:
     """Read courses/ under `root`: what could be validated, and every problem found."""
-    from grader.catalogue_read import CatalogueReader  # it imports the models above
+    from grader.content.reader import CatalogueReader  # it imports the models above
 
     reader = CatalogueReader(Path(root).resolve())
     reader.read()

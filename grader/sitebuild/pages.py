@@ -1,10 +1,10 @@
 """The course catalogue turned into site pages, in memory.
 
 `generated_pages(catalogue, settings)` returns one `Page` (a path under the docs folder and
-its Markdown) for every track, lesson and exercise; `grader.site_nav` puts them into the
-navigation and `grader.site_controls` makes the "Try it" and "Submit" controls. Nothing here
+its Markdown) for every track, lesson and exercise; `grader.sitebuild.nav` puts them into the
+navigation and `grader.sitebuild.controls` makes the "Try it" and "Submit" controls. Nothing here
 touches the disk except reading lesson bodies from `courses/`: the mkdocs hooks
-(`grader/mkdocs_hooks.py`) hand the pages to mkdocs with `File.generated`, so nothing
+(`grader/sitebuild/mkdocs_hooks.py`) hand the pages to mkdocs with `File.generated`, so nothing
 generated is ever written into `docs/`.
 
 Progress keys (`lesson:<track>/<lesson>`, `exercise:<id>`) are the contract with
@@ -18,8 +18,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from grader.catalogue import Audience, Catalogue, Exercise, Lesson, Module, Track
-from grader.site_controls import (
+from grader.content.catalogue import Audience, Catalogue, Exercise, Lesson, Module, Track
+from grader.sitebuild.controls import (
     LITE_DIR,
     exercise_key,
     notebook_lite_path,

@@ -33,9 +33,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.autograde import seccomp
-from grader.autograde.cgroups import CGROUP_CONTROLLERS, CgroupError, Cgroups, current_cgroup
 from grader.autograde.limits import Limits
+from grader.autograde.sandbox import seccomp
+from grader.autograde.sandbox.cgroups import (
+    CGROUP_CONTROLLERS,
+    CgroupError,
+    Cgroups,
+    current_cgroup,
+)
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 The in-browser Python is JupyterLite + the Pyodide kernel + a self-hosted Pyodide. These must
 agree with each other, and pandas must match the server's (pyproject.toml pins pandas 3.1.1 for
 the grader). Moving to a newer Pyodide means changing `PYODIDE_VERSION` and the pins that move
-with it below (core file hashes, the carrier of its compiled wheels); `grader.lite` refuses to
-build when the npm package, the lock or any file disagrees with these pins.
+with it below (core file hashes, the carrier of its compiled wheels); `grader.lite.jupyterlite`
+refuses to build when the npm package, the lock or any file disagrees with these pins.
 
 Why these versions: JupyterLite 0.6.4 + pyodide-kernel 0.6.1 + Pyodide 0.27.7 (Python 3.12) is
 the newest combination for which WebAssembly wheels of numpy and pandas can be had from the

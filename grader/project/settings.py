@@ -71,8 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "grader.service.urls"
-WSGI_APPLICATION = "grader.service.wsgi.application"
+ROOT_URLCONF = "grader.project.urls"
+WSGI_APPLICATION = "grader.project.wsgi.application"
 AUTH_USER_MODEL = "academy.User"
 # Sign-in throttling (grader/service/signin.py): failures counted over a window, per account
 # and per address; over the limit, attempts are refused until the window has passed.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from grader.catalogue import Exercise
+from grader.content.catalogue import Exercise
 
 LITE_DIR = "lite"
 """Where the JupyterLite build sits in the built site."""

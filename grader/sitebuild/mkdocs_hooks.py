@@ -1,4 +1,5 @@
-"""mkdocs hooks (see `hooks:` in mkdocs.yml): the thin glue between mkdocs and `grader.site`.
+"""mkdocs hooks (see `hooks:` in mkdocs.yml): the thin glue between mkdocs and
+`grader.sitebuild.pages`.
 
 The catalogue root is `extra.academy_root` in the config when `grader build` sets it, and
 otherwise the folder holding mkdocs.yml, so `mkdocs serve` works too. Generated pages are
@@ -16,8 +17,9 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from grader import site, site_nav
-from grader.catalogue import Catalogue, CatalogueError, load_catalogue
+from grader.content.catalogue import Catalogue, CatalogueError, load_catalogue
+from grader.sitebuild import nav as site_nav
+from grader.sitebuild import pages as site
 
 log = get_plugin_logger("academy")
 ROOT_KEY = "academy_root"
@@ -46,7 +48,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    from grader.lite import STORAGE_NAME
+    from grader.lite.jupyterlite import STORAGE_NAME
 
     catalogue: Catalogue = _state["catalogue"]
     cards = frozenset(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from grader.catalogue import Catalogue
-from grader.site import exercise_uri, lesson_uri, track_uri, tracks_in_order
+from grader.content.catalogue import Catalogue
+from grader.sitebuild.pages import exercise_uri, lesson_uri, track_uri, tracks_in_order
 
 
 def site_nav(catalogue: Catalogue, base_nav: list[Any] | None, extra: list[str]) -> list[Any]:

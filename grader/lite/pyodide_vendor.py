@@ -1,7 +1,7 @@
 """Assemble the self-hosted Pyodide folder that JupyterLite serves from `static/pyodide/`.
 
 Every file of Pyodide's own build is checked against a sha256 before it is shipped: the core
-files against the pins in `grader.versions`, the package files against the official
+files against the pins in `grader.lite.versions`, the package files against the official
 `pyodide-lock.json` of the npm package. Wheels that replace a lock entry (pandas, tzdata) come
 from their projects on PyPI, pinned by sha256, and get a rewritten lock entry. The lock that is
 shipped lists exactly the files that are shipped, so Pyodide never looks anywhere else.
@@ -27,8 +27,8 @@ from typing import Any
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
-from grader import versions
-from grader.versions import PypiFile
+from grader.lite import versions
+from grader.lite.versions import PypiFile
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ def download_pypi_files(pins: Iterable[PypiFile], dest: Path) -> dict[str, Path]
         path = wheel_path(dest, pin)
         if path is None:
             raise VendorError(f"{pin.name}=={pin.version}: pip did not download a wheel")
-        verify_sha256(path, pin.sha256, label=path.name, source="grader/versions.py")
+        verify_sha256(path, pin.sha256, label=path.name, source="grader/lite/versions.py")
         found[canonicalize_name(pin.name)] = path
     return found
 
@@ -229,7 +229,7 @@ def check_core(core_dir: Path) -> dict[str, Any]:
     def check_version(version: object, source: Path) -> None:
         if version != versions.PYODIDE_VERSION:
             raise VendorError(
-                f"{source}: Pyodide {version} is installed, grader/versions.py pins "
+                f"{source}: Pyodide {version} is installed, grader/lite/versions.py pins "
                 f"{versions.PYODIDE_VERSION} (run `npm ci`)"
             )
 
@@ -244,7 +244,10 @@ def check_core(core_dir: Path) -> dict[str, Any]:
         check_version(version, package_json)
     for name, expected in versions.PYODIDE_CORE_SHA256.items():
         verify_sha256(
-            core_dir / name, expected, label=f"{core_dir.name}/{name}", source="grader/versions.py"
+            core_dir / name,
+            expected,
+            label=f"{core_dir.name}/{name}",
+            source="grader/lite/versions.py",
         )
     lock = load_lock(core_dir / LOCK_NAME)
     check_version(lock["info"].get("version"), core_dir / LOCK_NAME)

@@ -1,4 +1,4 @@
-"""Reading courses/ into catalogue models and cross-checking them (see grader.catalogue).
+"""Reading courses/ into catalogue models and cross-checking them (see grader.content.catalogue).
 
 `CatalogueReader(root).read()` collects everything that validates and every problem met, so
 that one mistake does not hide the next: each exercise is validated on its own, and a lesson
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from grader.catalogue import (
+from grader.content.catalogue import (
     COURSES_DIR,
     EXERCISES_DIR,
     EXERCISES_FILE,
@@ -25,7 +25,7 @@ from grader.catalogue import (
     StandardList,
     Track,
 )
-from grader.problems import Problem, parse_file, read_mapping, validate
+from grader.content.problems import Problem, parse_file, read_mapping, validate
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:

@@ -1,6 +1,6 @@
 """`grader check`: everything wrong with courses/ and exercises/, as a list of problems.
 
-The catalogue is read first (its problems come from `grader.catalogue`). Then each exercise
+The catalogue is read first (its problems come from `grader.content.catalogue`). Then each exercise
 notebook goes through NOTEBOOK_CHECKS, is released with nbgrader, and, when grading is on,
 is graded twice by the real autograder: the instructor version must score full autograded
 marks and the student version zero. Exercise folders that no YAML mentions are reported too.
@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 import nbformat
 from nbformat import NotebookNode
 
-from grader import check_cache
-from grader import notebook as nbg
-from grader.catalogue import COURSES_DIR, EXERCISES_DIR, EXERCISES_FILE, read_catalogue
-from grader.problems import Problem
-from grader.release import ReleaseError, release_notebook
+from grader.checks import cache as check_cache
+from grader.content import notebook as nbg
+from grader.content.catalogue import COURSES_DIR, EXERCISES_DIR, EXERCISES_FILE, read_catalogue
+from grader.content.problems import Problem
+from grader.release.assignment import ReleaseError, release_notebook
 
 if TYPE_CHECKING:  # importing the autograder costs seconds; a fully cached check needs none
     from grader.autograde.result import GradeResult

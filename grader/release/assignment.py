@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 import nbformat
 from nbformat import NotebookNode
 
-from grader import notebook as nbg
+from grader.content import notebook as nbg
 
 if TYPE_CHECKING:
-    from grader.catalogue import Catalogue, Exercise
+    from grader.content.catalogue import Catalogue, Exercise
 
 log = logging.getLogger(__name__)
 _NBGRADER_LOG = logging.getLogger(f"{__name__}.nbgrader")

@@ -3,7 +3,7 @@
 `build_site(root, site_dir, cache_dir=...)` runs the steps in `STEPS` and returns a
 `BuildReport` with each step's time. Heavy artefacts live in the cache folder, outside the
 site: the student notebooks (the JupyterLite contents) and the JupyterLite builds, which
-`grader.lite` redoes only when its inputs change and copies into `site/lite/`.
+`grader.lite.jupyterlite` redoes only when its inputs change and copies into `site/lite/`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from grader.catalogue import Catalogue, CatalogueError, load_catalogue
-from grader.site_controls import LITE_DIR
+from grader.content.catalogue import Catalogue, CatalogueError, load_catalogue
+from grader.sitebuild.controls import LITE_DIR
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def _check(b: _Build) -> None:
     same sandboxed autograder the service uses. Passing exercises are remembered by a hash of
     their folder and of the grading code, so a rebuild with nothing changed grades nothing.
     """
-    from grader.checks import check_repository
+    from grader.checks.repository import check_repository
 
     problems = check_repository(
         b.root, grade=b.validate, cache_dir=b.cache_dir / CHECK_CACHE_DIR
@@ -110,7 +110,7 @@ def for_the_browser(nb: NotebookNode) -> NotebookNode:
 
 
 def _release(b: _Build) -> None:
-    from grader.release import release_exercise
+    from grader.release.assignment import release_exercise
 
     assert b.catalogue is not None
     contents = b.cache_dir / CONTENTS_DIR
@@ -124,7 +124,7 @@ def _release(b: _Build) -> None:
 
 
 def _lite(b: _Build) -> None:
-    from grader.lite import build_lite
+    from grader.lite.jupyterlite import build_lite
 
     result = build_lite(b.cache_dir / CONTENTS_DIR, b.site_dir / LITE_DIR, cache_dir=b.cache_dir)
     expose_app(b.site_dir / LITE_DIR / "jupyter-lite.json")
@@ -150,7 +150,7 @@ def _pages(b: _Build) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    from grader.mkdocs_hooks import ROOT_KEY
+    from grader.sitebuild.mkdocs_hooks import ROOT_KEY
 
     try:
         config = load_config(config_file=str(b.config_file), site_dir=str(b.site_dir))

@@ -1,0 +1,1 @@
+"""The grading sandbox: the kernel zygote, namespaces, cgroups, seccomp."""

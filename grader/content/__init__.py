@@ -1,0 +1,2 @@
+"""Course content as data: the catalogue models, reading courses/, problems, and
+nbgrader's cell vocabulary."""

@@ -1,0 +1,1 @@
+"""JupyterLite with a self-hosted Pyodide: version pins, vendoring, the cached build."""

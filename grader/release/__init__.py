@@ -1,0 +1,1 @@
+"""The release stage: student versions of exercises, made by nbgrader."""
