@@ -7,6 +7,7 @@ Layout (paths relative to the repository root)::
     courses/<track-id>/exercises.yml the exercises that track's authors maintain (ids are
                                      unique across all tracks; any lesson may use any of them)
     courses/<track-id>/<lesson>.md   lesson bodies, in Markdown
+    courses/glossary.yml             plain definitions of the words lessons link to
     exercises/<exercise-id>/         the nbgrader instructor notebook and its datasets
 
 `load_catalogue(root)` reads all of it and returns one validated, frozen `Catalogue`,
@@ -24,48 +25,35 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
+from grader.content.activities import Activity, Level
+from grader.content.charts import Chart
+from grader.content.fields import (
+    NOTEBOOK_PATTERN,
+    PATTERN_HINTS,
+    SLUG_PATTERN,
+    KsbCode,
+    Minutes,
+    RelativeFile,
+    Slug,
+    StandardId,
+    Strict,
+    Text,
+)
+from grader.content.glossary import Glossary, GlossaryTerm
 from grader.content.problems import Problem
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-KSB_PATTERN = r"^[KSB][0-9]{1,2}$"
-STANDARD_PATTERN = r"^ST[0-9]{4}$"
-NOTEBOOK_PATTERN = r"^[\w][\w .-]*\.ipynb$"
-RELATIVE_FILE_PATTERN = r"^[\w][\w .-]*(?:/[\w][\w .-]*)*$"
-"""A relative path whose parts start with a letter, digit or `_`: no leading `/`, no `..`."""
 COURSES_DIR = "courses"
 EXERCISES_DIR = "exercises"
 STANDARDS_FILE = "standards.yml"
 EXERCISES_FILE = "exercises.yml"
 TRACK_FILE = "track.yml"
 
-PATTERN_HINTS = {
-    SLUG_PATTERN: "use lower-case letters, digits and single hyphens, e.g. parking-fines",
-    KSB_PATTERN: "a KSB code is a letter K, S or B and a number, e.g. K8",
-    STANDARD_PATTERN: "a standard id is ST and four digits, e.g. ST0118",
-    NOTEBOOK_PATTERN: "give the file name of a notebook (.ipynb) in the exercise's folder",
-    RELATIVE_FILE_PATTERN: "give a relative path such as data/fines.csv, without '..'",
-}
-"""Advice shown when a value does not match one of the patterns above."""
-
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-KsbCode = Annotated[str, StringConstraints(pattern=KSB_PATTERN)]
-StandardId = Annotated[str, StringConstraints(pattern=STANDARD_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-RelativeFile = Annotated[str, StringConstraints(pattern=RELATIVE_FILE_PATTERN)]
-Minutes = Annotated[int, Field(ge=1, le=600, description="Estimated minutes for a learner.")]
-
 __all__ = [
-    "Audience", "Catalogue", "CatalogueError", "Exercise", "Ksb", "Lesson", "Module",
-    "Problem", "Standard", "Track", "json_schema", "load_catalogue", "read_catalogue",
+    "PATTERN_HINTS", "Audience", "Catalogue", "CatalogueError", "Exercise", "Ksb", "Lesson",
+    "Module", "Problem", "Standard", "Track", "json_schema", "load_catalogue", "read_catalogue",
 ]
-
-
-class Strict(BaseModel):
-    """Base for catalogue models: unknown keys are errors, objects never change."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Audience(StrEnum):
@@ -128,6 +116,18 @@ class Lesson(Strict):
     outcomes: tuple[Text, ...] = Field(min_length=1)
     case_study: Text = Field(description="The Camden case study the lesson is built on.")
     exercises: tuple[Slug, ...] = Field(default=(), description="Exercise ids.")
+    level: Level | None = Field(
+        default=None,
+        description="Who the lesson is for. In a track, give every lesson a level or none.",
+    )
+    activities: tuple[Activity, ...] = Field(
+        default=(),
+        description="Worked examples, quizzes and reflections, each with its minutes. "
+        "Exercises count with their own estimated_minutes.",
+    )
+    charts: tuple[Chart, ...] = Field(
+        default=(), description="Charts drawn from datasets/data/ at build time."
+    )
 
 
 class Module(Strict):
@@ -191,6 +191,8 @@ class Catalogue:
     tracks: tuple[Track, ...]
     defined_in: dict[str, str] = field(default_factory=dict)
     """Exercise id -> the exercises.yml that defines it, relative to the root."""
+    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
+    """Term id -> term, from courses/glossary.yml (empty when there is none)."""
 
     def track(self, track_id: str) -> Track:
         for track in self.tracks:
@@ -230,6 +232,7 @@ def read_catalogue(root: Path) -> tuple[Catalogue, tuple[Problem, ...]]:
         exercises=reader.exercises,
         tracks=tuple(reader.tracks),
         defined_in=reader.defined_in,
+        glossary=reader.glossary,
     )
     return catalogue, tuple(reader.problems)
 
@@ -243,7 +246,7 @@ def load_catalogue(root: Path) -> Catalogue:
 
 
 def json_schema() -> dict[str, Any]:
-    """JSON Schema for track.yml, exercises.yml and standards.yml, generated from the models."""
+    """JSON Schema for track.yml, exercises.yml, standards.yml and glossary.yml."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Camden Data Academy course catalogue",
@@ -251,6 +254,7 @@ def json_schema() -> dict[str, Any]:
             "track": Track.model_json_schema(),
             "exercises": ExerciseList.model_json_schema(),
             "standards": StandardList.model_json_schema(),
+            "glossary": Glossary.model_json_schema(),
         },
     }
 

@@ -118,6 +118,11 @@ def plain_message(error: Mapping[str, Any], hints: Mapping[str, str]) -> str:
         return f"'{key}' must be a whole number, not {_kind(value)}"
     if kind in {"float_parsing", "float_type"}:
         return f"'{key}' must be a number, not {_kind(value)}"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind in {"union_tag_invalid", "union_tag_not_found"}:
+        expected = error.get("ctx", {}).get("expected_tags", "")
+        return f"'kind' is missing or not known: use one of {expected}"
     if kind in {"bool_parsing", "bool_type"}:
         return f"'{key}' must be true or false, not {_kind(value)}"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:

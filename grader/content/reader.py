@@ -25,6 +25,8 @@ from grader.content.catalogue import (
     StandardList,
     Track,
 )
+from grader.content.glossary import GLOSSARY_FILE, Glossary, GlossaryTerm
+from grader.content.lessons import body_problems
 from grader.content.problems import Problem, parse_file, read_mapping, validate
 
 
@@ -52,6 +54,11 @@ class CatalogueReader:
         self.invalid_exercises: set[str] = set()
         """Ids of exercises whose entry is invalid (already reported)."""
         self.tracks: list[Track] = []
+        self.glossary: dict[str, GlossaryTerm] = {}
+        self.glossary_ok = True
+        """False when courses/glossary.yml exists but could not be read (already reported)."""
+        self.chart_ids: dict[str, str] = {}
+        """Chart id -> the track.yml that defines it, relative to the root."""
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -71,6 +78,22 @@ class CatalogueReader:
             for dup in _duplicates(k.code for k in std.ksbs):
                 self.problem(path, f"standards[{i}].ksbs", f"KSB code '{dup}' is listed twice")
             self.standards.setdefault(std.id, std)
+
+    def read_glossary(self) -> None:
+        path = self.courses / GLOSSARY_FILE
+        if not path.exists():
+            return  # only needed once a lesson links to a term (then each link is reported)
+        parsed = parse_file(path, self.root, Glossary, self.problems, PATTERN_HINTS)
+        self.glossary_ok = parsed is not None
+        for i, term in enumerate(parsed.terms if parsed else ()):
+            if term.id in self.glossary:
+                self.problem(path, f"terms[{i}].id", f"term id '{term.id}' is used twice")
+            self.glossary.setdefault(term.id, term)
+        for i, term in enumerate(parsed.terms if parsed else ()):
+            for j, other in enumerate(term.see_also):
+                if other not in self.glossary:
+                    self.problem(path, f"terms[{i}].see_also[{j}]", f"term '{term.id}' says "
+                                 f"see also '{other}', which is not in the glossary")
 
     def unknown_standard(self, std_id: str) -> str:
         listed = ", ".join(sorted(self.standards)) or "none"
@@ -147,16 +170,33 @@ class CatalogueReader:
         for dup in _duplicates(lesson_ids):
             self.problem(path, "modules", f"lesson id '{dup}' is used more than once in "
                          "this track")
+        levels = {lesson.level is None for m in track.modules for lesson in m.lessons}
+        if len(levels) > 1:
+            self.problem(path, "modules", "some lessons say their level and some do not: give "
+                         "every lesson a level (awareness, working or practitioner), or none")
         for mi, module in enumerate(track.modules):
             for li, lesson in enumerate(module.lessons):
                 self.check_lesson(track, lesson, path, f"modules[{mi}].lessons[{li}]")
         self.tracks.append(track)
+
+    def check_body(self, lesson: Lesson, lesson_file: Path, path: Path, where: str) -> None:
+        for c, chart in enumerate(lesson.charts):
+            if chart.id in self.chart_ids:
+                self.problem(path, f"{where}.charts[{c}].id", f"chart id '{chart.id}' is "
+                             f"already used in {self.chart_ids[chart.id]}")
+            self.chart_ids.setdefault(chart.id, self.rel(path))
+        body = lesson_file.read_text(encoding="utf-8")
+        glossary = self.glossary if self.glossary_ok else None
+        for key, message in body_problems(lesson, body, glossary, self.root):
+            self.problem(path, f"{where}.{key}", message)
 
     def check_lesson(self, track: Track, lesson: Lesson, path: Path, where: str) -> None:
         lesson_file = path.parent / lesson.file
         if not lesson_file.is_file():
             self.problem(path, f"{where}.file", f"lesson '{lesson.id}' points to "
                          f"{self.rel(lesson_file)}, which does not exist")
+        else:
+            self.check_body(lesson, lesson_file, path, where)
         for e, ex_id in enumerate(lesson.exercises):
             ex = self.exercises.get(ex_id)
             if ex is None and ex_id in self.invalid_exercises:
@@ -176,11 +216,12 @@ class CatalogueReader:
 
     def read(self) -> None:
         # Order matters: exercises check their KSBs against the standards, and lessons check
-        # the exercises they name.
+        # the exercises they name and the glossary terms they link to.
         if not self.courses.is_dir():
             self.problem(COURSES_DIR, "", "the folder does not exist")
             return
         self.read_standards()
+        self.read_glossary()
         for path in sorted(self.courses.glob(f"*/{EXERCISES_FILE}")):
             self.read_exercises(path)
         track_files = sorted(self.courses.glob(f"*/{TRACK_FILE}"))
