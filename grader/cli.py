@@ -49,7 +49,9 @@ def main(verbose: bool) -> None:
 def check(root: Path, no_grading: bool, cache_dir: Path | None) -> None:
     """Validate courses/ and exercises/; print every problem; exit 1 if there is any."""
     from grader.checks.repository import check_repository
+    from grader.content.database import prepare_database
 
+    prepare_database(root)  # exercise folders link to the database it builds
     problems = check_repository(root, grade=not no_grading, cache_dir=cache_dir)
     for problem in problems:
         click.echo(str(problem), err=True)

@@ -9,6 +9,15 @@ from pathlib import Path
 import pytest
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The Camden SQLite database exists before any test reads the catalogue, as after
+    `grader build` (exercise folders link to it; it is not kept in git)."""
+    from grader.content.database import prepare_database
+
+    prepare_database(REPO)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -87,8 +87,12 @@ PIPLITE_WHEELS: tuple[PypiFile, ...] = (
 )
 
 #: Packages a learner can import; everything they depend on (per the lock) ships too.
+#: sqlite3 (Pyodide builds it as a separate package) is for the SQL lessons: learners query
+#: camden.sqlite with it (grader.content.database); the kernel happens to load it too.
 #: scikit-learn is left out: with scipy and openblas it adds about 26 MB to the site.
-LEARNER_PACKAGES: tuple[str, ...] = ("numpy", "pandas", "matplotlib", "micropip", "tzdata")
+LEARNER_PACKAGES: tuple[str, ...] = (
+    "numpy", "pandas", "matplotlib", "micropip", "tzdata", "sqlite3",
+)
 
 #: Packages pyodide-kernel 0.6.1 installs when the kernel starts (its `initKernel`), besides
 #: `comm` (PIPLITE_WHEELS) and its own wheels. Keep in step with JUPYTERLITE_PYODIDE_KERNEL_VERSION.

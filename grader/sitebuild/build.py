@@ -74,6 +74,12 @@ class _Build:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _database(b: _Build) -> None:
+    from grader.content.database import prepare_database
+
+    prepare_database(b.root)
+
+
 def _load(b: _Build) -> None:
     b.catalogue = load_catalogue(b.root)
 
@@ -160,11 +166,14 @@ def _pages(b: _Build) -> None:
         raise BuildError(f"mkdocs could not build the pages ({b.config_file}): {exc}") from exc
 
 
-# Order matters: the catalogue and the exercises are checked (and graded) before anything is
+# Order matters: the Camden SQLite database is made from the CSV files first, because exercise
+# folders link to it as a data set and the catalogue checks that every data set exists; the
+# catalogue and the exercises are checked (and graded) before anything is
 # built, so a broken exercise never reaches learners; the student notebooks
 # are the JupyterLite contents; mkdocs empties site_dir when it builds, so JupyterLite (built
 # or reused from the cache) is copied into site_dir/lite after the pages.
 STEPS: tuple[tuple[str, Callable[[_Build], None]], ...] = (
+    ("database", _database),
     ("catalogue", _load),
     ("checks", _check),
     ("student notebooks", _release),

@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page as MkPage
 from grader.content.catalogue import Catalogue, CatalogueError, load_catalogue
 from grader.sitebuild import nav as site_nav
 from grader.sitebuild import pages as site
+from grader.sitebuild import worked
 
 log = get_plugin_logger("academy")
 ROOT_KEY = "academy_root"
@@ -75,7 +76,25 @@ def on_page_markdown(markdown: str, *, page: MkPage, config: MkDocsConfig, files
     if site.TRACK_LIST_MARKER in markdown:
         listing = site.track_list_markdown(_state["catalogue"], page.file.src_uri)
         markdown = markdown.replace(site.TRACK_LIST_MARKER, listing)
+    if worked.has_examples(markdown):
+        markdown = _run_examples(markdown, page.file.src_uri, config)
     return markdown
+
+
+def _run_examples(markdown: str, src_uri: str, config: MkDocsConfig) -> str:
+    catalogue: Catalogue = _state["catalogue"]
+    sources = {
+        site.lesson_uri(t, lesson): catalogue.lesson_path(t, lesson).relative_to(catalogue.root)
+        for t in catalogue.tracks
+        for m in t.modules
+        for lesson in m.lessons
+    }
+    source = sources.get(src_uri, Path(config.docs_dir).name + "/" + src_uri)
+    settings = worked.RunSettings(root=catalogue.root, source=str(source))
+    try:
+        return worked.run_examples(markdown, settings)
+    except worked.WorkedExampleError as exc:
+        raise PluginError(str(exc)) from exc
 
 
 def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -181,7 +181,8 @@ def test_shipped_folder_matches_its_pruned_lock(lite_build: LiteBuild) -> None:
     pandas = lock["packages"]["pandas"]
     assert pandas["version"] == "3.1.1"
     assert pandas["file_name"] == "pandas-3.1.1-cp312-cp312-pyemscripten_2024_0_wasm32.whl"
-    assert {"numpy", "matplotlib", "micropip", "tzdata", "ipython"} <= set(lock["packages"])
+    assert {"numpy", "matplotlib", "micropip", "tzdata", "ipython", "sqlite3"} <= set(
+        lock["packages"])
     assert not {"scipy", "pyarrow", "pandas-tests"} & set(lock["packages"])
     assert set(lite_build.packages) == set(lock["packages"])
 
