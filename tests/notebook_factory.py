@@ -35,11 +35,17 @@ def answer(grade_id: str, solution: str, *, before: str = "", after: str = "") -
     return new_code_cell(source, metadata=_meta(grade_id, solution=True))
 
 
-def autotest(grade_id: str, visible: str, *, hidden: str = "", points: float = 1) -> NotebookNode:
-    """An autograder test cell; `hidden` goes in a BEGIN/END HIDDEN TESTS region."""
+HIDDEN_MESSAGE = "Check your answer against the task again."
+
+
+def autotest(grade_id: str, visible: str, *, hidden: str = "", points: float = 1,
+             message: str = HIDDEN_MESSAGE) -> NotebookNode:
+    """An autograder test cell; `hidden` goes in a BEGIN/END HIDDEN TESTS region that starts
+    with the learner-safe `# Message:` line (none when `message` is empty)."""
     source = visible
     if hidden:
-        source += f"\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS"
+        first = f"# Message: {message}\n" if message else ""
+        source += f"\n### BEGIN HIDDEN TESTS\n{first}{hidden}\n### END HIDDEN TESTS"
     return new_code_cell(source, metadata=_meta(grade_id, grade=True, locked=True,
                                                    points=points))
 

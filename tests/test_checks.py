@@ -202,8 +202,30 @@ def test_regions_outside_their_cells(tmp_path: Path) -> None:
 
 def test_nbgrader_refusal_is_reported(tmp_path: Path) -> None:
     assert check(tmp_path, answer("a1", "x = 1"),
-                 autotest("t1", "assert x\n### BEGIN HIDDEN TESTS\nassert x == 1")) == [
+                 autotest("t1", "assert x\n### BEGIN HIDDEN TESTS\n# Message: Look again.\n"
+                          "assert x == 1")) == [
         "nbgrader could not make the student version: No end hidden tests statement found.",
+    ]
+
+
+def test_hidden_tests_need_a_learner_message(tmp_path: Path) -> None:
+    assert check(tmp_path, answer("a1", "x = 1"),
+                 autotest("t1", "assert x", hidden="assert x == 1", message=""),
+                 autotest("t2", "assert x", hidden="y = 2\n# Message: Look again.\nassert x",
+                          message="")
+                 ) == [
+        "cell 't1': hidden region 1 (line 2) has no '# Message:' line: write a hint for the "
+        "learner that does not give the test away",
+        "cell 't2': hidden region 1 (line 2) has code before its first '# Message:' line",
+    ]
+
+
+def test_visible_checks_come_before_hidden_ones(tmp_path: Path) -> None:
+    cell = autotest("t1", "assert x", hidden="assert x == 1")
+    cell.source += "\nassert x > 0"
+    assert check(tmp_path, answer("a1", "x = 1"), cell) == [
+        "cell 't1': code follows the last hidden region: put visible checks before "
+        "'### BEGIN HIDDEN TESTS'",
     ]
 
 

@@ -89,6 +89,7 @@ def test_leak_markers_are_distinctive_and_absent_from_the_student_version() -> N
     markers = leak_markers(PARKING)
     assert markers == [
         'counts[row["street"]] = counts.get(row["street"], 0) + 1',
+        "# Message: Check your answer against the task again.",
         'assert fines_per_street([]) == {}, "an empty list of notices gives an empty dictionary"',
         "assert sum(counts.values()) == len(rows)",
         "One mark for naming the street with the most notices; one for a reason based on the "
@@ -108,6 +109,7 @@ def test_leak_markers_of_an_in_memory_notebook() -> None:
     )
     assert leak_markers(nb) == [
         "total_fines_in_camden = 42  # the answer",
+        "# Message: Check your answer against the task again.",
         "assert total_fines_in_camden == 42",
     ]
 

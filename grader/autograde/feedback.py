@@ -1,5 +1,6 @@
-"""The learner's feedback page: score per question, visible test messages, hidden tests as
-pass or fail only. Never the test source or expected values; learner output sanitised."""
+"""The learner's feedback page: score per question, visible test messages, and for a failed
+hidden test the author's learner-safe message. Never the hidden test source or expected
+values; learner output sanitised."""
 
 from __future__ import annotations
 
@@ -56,10 +57,9 @@ def _row(cell: CellResult) -> str:
                           points=f"{_points(cell.score)} / {cell.max_score:g}", message="")
     passed = cell.score is not None and cell.score >= cell.max_score
     result = "Passed" if passed else ("Partly passed" if cell.score else "Not passed")
-    if cell.hidden:
-        message = "Hidden test: only the result is shown."
-    else:
-        message = f"<pre>{sanitise(cell.message)}</pre>" if cell.message else ""
+    # A hidden cell's message is the author's hint (or a visible check's own message), never
+    # the hidden code or its values: see grader.content.hidden_messages.
+    message = f"<pre>{sanitise(cell.message)}</pre>" if cell.message else ""
     return ROW.format(name=name, css="pass" if passed else "fail", result=result,
                       points=f"{_points(cell.score)} / {cell.max_score:g}", message=message)
 

@@ -36,9 +36,11 @@ class CellResult:
     kind: str = "autograded"
     """`autograded` (a test cell) or `manual` (a written answer for a person to mark)."""
     hidden: bool = False
-    """True when the cell holds hidden tests: feedback shows only pass or fail."""
+    """True when the cell holds hidden tests (their code and values are never shown)."""
     message: str = ""
-    """Learner-facing message for a visible test (its error line); empty for hidden tests."""
+    """Learner-facing message when the cell lost points: a visible test's error line, or for
+    a hidden test the author's `# Message:` hint for the block that failed; empty when the
+    cell passed."""
 
 
 @dataclass(frozen=True)

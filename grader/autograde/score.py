@@ -13,8 +13,10 @@ from grader.autograde.merge import CANARY, GRADER_KEY, PROBE, role
 from grader.autograde.result import CellResult
 from grader.autograde.run import Execution
 from grader.autograde.source import grade_id, has_hidden_tests, is_scored, is_test
+from grader.content import hidden_messages
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_LINE_NUMBER = re.compile(r"\s*(\d+)\b")
 NOT_RUN = "This test did not run: the notebook stopped before it (see the note above)."
 UNTRUSTED = "This test could not be trusted: the notebook changed how cells run."
 
@@ -25,14 +27,30 @@ class Scored:
     flags: tuple[str, ...]
 
 
-def _failing_line(traceback: list[str]) -> str:
-    """The `----> 3 assert ...` line IPython marks in the test cell's own frame (the first:
+def _marked_row(traceback: list[str]) -> str | None:
+    """The `----> 3 assert ...` row IPython marks in the test cell's own frame (the first:
     deeper frames may be in instructor helpers the learner must not see)."""
     for line in [_ANSI.sub("", str(t)) for t in traceback]:
         for row in line.splitlines():
             if row.lstrip().startswith("---->"):
-                return row.split("---->", 1)[1].strip().lstrip("0123456789").strip()
-    return ""
+                return row.split("---->", 1)[1]
+    return None
+
+
+def _failing_line(traceback: list[str]) -> str:
+    row = _marked_row(traceback)
+    return "" if row is None else row.strip().lstrip("0123456789").strip()
+
+
+def failing_line_number(traceback: list[str]) -> int | None:
+    """1-based line of the test cell where the error was raised, or None if not shown."""
+    row = _marked_row(traceback)
+    match = _LINE_NUMBER.match(row or "")
+    return int(match.group(1)) if match else None
+
+
+def _error(cell: NotebookNode) -> NotebookNode | None:
+    return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
 
 
 def _message(cell: NotebookNode) -> str:
@@ -46,6 +64,23 @@ def _message(cell: NotebookNode) -> str:
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
             return _ANSI.sub("", str(output.get("text", "")))[:500]
     return ""
+
+
+def hidden_cell_message(cell: NotebookNode, trusted_kernel: bool) -> str:
+    """What the learner is told about a failed test cell that has hidden tests: the
+    author's message for the hidden block that failed; the visible check's own message when
+    a visible line failed (no hidden code has run yet: hidden regions come last). When the
+    kernel was tampered with, or the failure cannot be placed, only the cell's first author
+    message, since the traceback itself may be forged."""
+    source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+    error = _error(cell)
+    line = failing_line_number(error.get("traceback", [])) if error and trusted_kernel else None
+    authored = hidden_messages.message_for_line(source, line)
+    if authored is not None:
+        return authored
+    if line is not None:
+        return _message(cell)
+    return hidden_messages.first_message(source) or ""
 
 
 def _canaries(execution: Execution, nonce: str) -> tuple[dict[str, bool], list[str]]:
@@ -81,10 +116,15 @@ def score(execution: Execution, nonce: str) -> Scored:
                 earned, message = 0.0, UNTRUSTED
             else:
                 earned, _ = utils.determine_grade(cell)
-                message = _message(cell)
+                failed = float(earned or 0.0) < points
+                if not hidden:
+                    message = _message(cell)
+                elif failed:
+                    message = hidden_cell_message(cell, trusted_kernel=not flags)
+                else:
+                    message = ""
             cells.append(CellResult(grade_id(cell), float(earned or 0.0), points,
-                                    kind="autograded", hidden=hidden,
-                                    message="" if hidden else message))
+                                    kind="autograded", hidden=hidden, message=message))
         elif utils.is_grade(cell):
             earned, _ = utils.determine_grade(cell)
             cells.append(CellResult(grade_id(cell), None if earned is None else float(earned),

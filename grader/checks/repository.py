@@ -18,6 +18,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader.checks import cache as check_cache
+from grader.content import hidden_messages
 from grader.content import notebook as nbg
 from grader.content.catalogue import COURSES_DIR, EXERCISES_DIR, EXERCISES_FILE, read_catalogue
 from grader.content.problems import Problem
@@ -86,6 +87,14 @@ def _regions_in_the_right_cells(nb: NotebookNode) -> list[str]:
     return found
 
 
+def _hidden_tests_have_messages(nb: NotebookNode) -> list[str]:
+    """Every hidden region starts with the author's learner-safe `# Message:` line and comes
+    after the visible checks (see grader.content.hidden_messages)."""
+    return [f"{_cell_name(nb, cell)}: {problem}"
+            for cell in nb.cells if nbg.is_test(cell)
+            for problem in hidden_messages.problems(nbg.source_text(cell))]
+
+
 NOTEBOOK_CHECKS: tuple[NotebookCheck, ...] = (
     _has_nbgrader_metadata,
     _unique_grade_ids,
@@ -93,6 +102,7 @@ NOTEBOOK_CHECKS: tuple[NotebookCheck, ...] = (
     _has_autograded_tests,
     _solutions_have_regions,
     _regions_in_the_right_cells,
+    _hidden_tests_have_messages,
 )
 """Structural checks, run before releasing: nbgrader's own refusals are less precise, so
 a notebook is only released (and graded) when all of these pass."""

@@ -1,4 +1,5 @@
-"""The learner's feedback page: sanitised learner output, hidden tests as pass/fail only."""
+"""The learner's feedback page: sanitised learner output; hidden tests show only the
+author's learner-safe message, never their code or values."""
 
 from __future__ import annotations
 
@@ -29,12 +30,6 @@ def test_sanitise_keeps_text_readable() -> None:
     assert sanitise("x < 3 and y > 2") == "x &lt; 3 and y &gt; 2"
 
 
-def test_hidden_tests_show_only_pass_or_fail() -> None:
-    cells = (CellResult("secret", 0.0, 1.0, hidden=True, message="assert squares(10) == 100"),)
-    page = render("ex.ipynb", cells, 0.0)
-    assert "squares(10)" not in page and "Not passed" in page
-
-
 @pytest.mark.slow
 def test_feedback_of_a_real_submission_hides_hidden_tests(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import nbformat
@@ -54,3 +49,69 @@ def test_feedback_of_a_real_submission_hides_hidden_tests(tmp_path) -> None:  # 
         assert bad not in page
     assert "hidden tests" not in page and "squares(10)" not in page and "== 100" not in page
     assert len(result.feedback_html) < 20_000
+
+
+HIDDEN_CELL = ("assert isinstance(squares(2), list)\n### BEGIN HIDDEN TESTS\n"
+               "# Message: Check the last square of a longer list.\n"
+               "assert squares(10)[-1] == 100\n### END HIDDEN TESTS")
+
+
+def _failed_cell(traceback: list[str], evalue: str = ""):  # type: ignore[no-untyped-def]
+    from nbformat.v4 import new_code_cell, new_output
+
+    cell = new_code_cell(HIDDEN_CELL)
+    cell.outputs = [new_output("error", ename="AssertionError", evalue=evalue,
+                               traceback=traceback)]
+    return cell
+
+
+def test_hidden_failure_gets_the_authors_message_only() -> None:
+    from grader.autograde.score import hidden_cell_message
+
+    hidden = _failed_cell(["\x1b[0;31m----> 4\x1b[0m assert squares(10)[-1] == 100"],
+                          evalue="100 != 81")
+    assert hidden_cell_message(hidden, trusted_kernel=True) == (
+        "Check the last square of a longer list.")
+    visible = _failed_cell(["----> 1 assert isinstance(squares(2), list)"])
+    assert hidden_cell_message(visible, trusted_kernel=True) == (
+        "AssertionError: assert isinstance(squares(2), list)")
+    # A forged traceback pointing at a visible line cannot bring out hidden values.
+    forged = _failed_cell(["----> 1 assert squares(10)[-1] == 100"], evalue="100 != 81")
+    assert hidden_cell_message(forged, trusted_kernel=False) == (
+        "Check the last square of a longer list.")
+    assert hidden_cell_message(_failed_cell(["no frame shown"], evalue="81"),
+                               trusted_kernel=True) == "Check the last square of a longer list."
+
+
+def test_feedback_page_shows_a_hidden_message() -> None:
+    cells = (CellResult("test_squares_hidden", 0.0, 1.0, hidden=True,
+                        message="Check the last square of a longer list."),)
+    page = render("ex.ipynb", cells, 0.0)
+    assert "Check the last square of a longer list." in page and "Not passed" in page
+
+
+@pytest.mark.slow
+def test_real_hidden_failures_show_the_authors_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import nbformat
+
+    from grader.autograde import GradingOptions, autograde_many
+
+    answers = {
+        "short": "def squares(n):\n    return [i * i for i in range(1, min(n, 5) + 1)]",
+        "tuple": "def squares(n):\n    return tuple(i * i for i in range(1, n + 1))",
+    }
+    paths = []
+    for name, code in answers.items():
+        nb = nbformat.read(SOURCE.parent.parent / "submissions" / "honest_correct.ipynb", 4)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "squares":
+                cell.source = code
+        paths.append(tmp_path / f"{name}.ipynb")
+        nbformat.write(nb, paths[-1])
+    short, as_tuple = autograde_many(SOURCE, paths, options=GradingOptions(workers=2))
+    cell = {c.grade_id: c for c in short.cells}["test_squares_hidden"]
+    assert (cell.score, cell.message) == (0.0, "Check your answer against the task again.")
+    assert "squares(10)" not in short.feedback_html and "== 100" not in short.feedback_html
+    assert "Check your answer against the task again." in short.feedback_html
+    cell = {c.grade_id: c for c in as_tuple.cells}["test_squares_hidden"]
+    assert cell.score == 0.0 and "isinstance(squares(2), list)" in cell.message

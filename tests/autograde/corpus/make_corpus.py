@@ -54,6 +54,7 @@ def instructor() -> nbformat.NotebookNode:
         new_code_cell("assert squares(1) == [1]\nassert squares(3) == [1, 4, 9]",
                       metadata=meta("test_squares", grade=True, points=2)),
         new_code_cell("assert isinstance(squares(2), list)\n### BEGIN HIDDEN TESTS\n"
+                      "# Message: Check your answer against the task again.\n"
                       "assert squares(10)[-1] == 100\n### END HIDDEN TESTS",
                       metadata=meta("test_squares_hidden", grade=True, points=1)),
         new_code_cell(TOTAL, metadata=meta("total", solution=True)),
