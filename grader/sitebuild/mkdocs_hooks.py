@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from grader.content.catalogue import Catalogue, CatalogueError, load_catalogue
 from grader.content.coverage import graded_tracks
+from grader.sitebuild import charts as site_charts
 from grader.sitebuild import nav as site_nav
 from grader.sitebuild import pages as site
 from grader.sitebuild import worked
@@ -26,6 +27,8 @@ from grader.sitebuild.coverage_page import coverage_page
 
 log = get_plugin_logger("academy")
 ROOT_KEY = "academy_root"
+CHART_CACHE = ".cache/charts"
+"""Drawn charts, under the catalogue root: redrawn only when their data or description change."""
 SUBMIT_SCRIPT = "assets/js/submit.js"
 
 _state: dict[str, Any] = {}
@@ -69,6 +72,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(page.src_uri) is not None:
             raise PluginError(f"docs/{page.src_uri} clashes with a generated page: remove it")
         files.append(File.generated(config, page.src_uri, content=page.markdown))
+    for asset in site_charts.chart_assets(catalogue, catalogue.root / CHART_CACHE):
+        files.append(File.generated(config, asset.src_uri, content=asset.content))
     existing = {f.src_uri for f in files.documentation_pages()}
     base_nav = site_nav.prune_nav(_state["base_nav"] or [], existing)
     config.nav = site_nav.site_nav(catalogue, base_nav, sorted(cards))

@@ -6,6 +6,7 @@ import posixpath
 from typing import Any
 
 from grader.content.catalogue import Catalogue
+from grader.sitebuild.lesson_parts import GLOSSARY_URI
 from grader.sitebuild.pages import exercise_uri, lesson_uri, track_uri, tracks_in_order
 
 
@@ -23,6 +24,8 @@ def site_nav(catalogue: Catalogue, base_nav: list[Any] | None, extra: list[str])
         tracks.append({track.title: items})
     exercises = [{ex.title: exercise_uri(ex)} for ex in catalogue.exercises.values()]
     generated: list[Any] = [{"Tracks": tracks}, {"Exercises": exercises}]
+    if catalogue.glossary:
+        generated.append({"Glossary": GLOSSARY_URI})
     if extra:
         index = [p for p in extra if posixpath.basename(p) == "index.md"]
         generated.append({"Data sets": index + [p for p in extra if p not in index]})

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
-from dataclasses import dataclass, field
 
-from grader.content.catalogue import Audience, Catalogue, Exercise, Lesson, Module, Track
+from grader.content.activities import Quiz
+from grader.content.catalogue import Audience, Catalogue, Exercise, Module, Track
 from grader.sitebuild.controls import (
     LITE_DIR,
     exercise_key,
@@ -26,73 +25,29 @@ from grader.sitebuild.controls import (
     submit_html,
     tryit_html,
 )
+from grader.sitebuild.lesson_page import glossary_page, lesson_page
+from grader.sitebuild.lesson_parts import (
+    minutes_text,
+    route_markdown,
+)
+from grader.sitebuild.uris import (
+    Page,
+    SiteSettings,
+    exercise_uri,
+    lesson_key,
+    lesson_uri,
+    root_prefix,
+    track_uri,
+)
+from grader.sitebuild.uris import link as _link
 
-TRACKS_DIR = "tracks"
-EXERCISES_DIR = "exercises"
 DATASETS_DIR = "datasets"
 TRACK_LIST_MARKER = "<!-- academy:tracks -->"
 """Replaced on the home page by the list of tracks."""
-_LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    """What the pages need to know about the site they go into."""
-
-    storage_name: str
-    """JupyterLite's storage name: where the learner's notebooks live in the browser."""
-    use_directory_urls: bool = True
-    """mkdocs' setting of the same name; decides how deep each page sits."""
-    dataset_cards: frozenset[str] = field(default_factory=frozenset)
-    """Paths (relative to docs/) of the data cards that exist, e.g. `datasets/bins.md`."""
-
-
-@dataclass(frozen=True)
-class Page:
-    """A generated page: where it pretends to be in docs/, its title and its Markdown."""
-
-    src_uri: str
-    title: str
-    markdown: str
-
-
-def track_uri(track: Track) -> str:
-    return f"{TRACKS_DIR}/{track.id}/index.md"
-
-
-def lesson_uri(track: Track, lesson: Lesson) -> str:
-    return f"{TRACKS_DIR}/{track.id}/{lesson.id}.md"
-
-
-def exercise_uri(exercise: Exercise) -> str:
-    return f"{EXERCISES_DIR}/{exercise.id}.md"
-
-
-def lesson_key(track: Track, lesson: Lesson) -> str:
-    return f"lesson:{track.id}/{lesson.id}"
-
-
-def _link(from_uri: str, to_uri: str) -> str:
-    """Relative Markdown link between two docs paths (mkdocs turns it into a URL)."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
 
 
 def _root_prefix(src_uri: str, settings: SiteSettings) -> str:
-    """Relative URL from the built page to the site root, for raw HTML links."""
-    stem = src_uri.removesuffix(".md")
-    if settings.use_directory_urls and posixpath.basename(stem) not in ("index", "README"):
-        depth = stem.count("/") + 1
-    else:
-        depth = stem.count("/")
-    return "../" * depth
-
-
-def _minutes(n: int) -> str:
-    if n < 60:
-        return f"{n} minutes" if n != 1 else "1 minute"
-    hours, rest = divmod(n, 60)
-    text = f"{hours} hour" + ("s" if hours > 1 else "")
-    return text + (f" {rest} minutes" if rest else "")
+    return root_prefix(src_uri, settings.use_directory_urls)
 
 
 def _hours(h: float) -> str:
@@ -129,6 +84,10 @@ def track_page(catalogue: Catalogue, track: Track, settings: SiteSettings) -> Pa
     keys = [lesson_key(track, lesson) for lesson in lessons] + [
         exercise_key(e) for e in exercise_ids
     ]
+    questions = sum(len(a.questions) for lesson in lessons for a in lesson.activities
+                    if isinstance(a, Quiz))
+    quiz_attrs = (f' data-track="{html.escape(track.id)}" data-questions="{questions}"'
+                  if questions else "")
     out = [
         f"# {track.title}\n",
         f"{track.summary}\n",
@@ -137,12 +96,13 @@ def track_page(catalogue: Catalogue, track: Track, settings: SiteSettings) -> Pa
         *(f"- {o}" for o in track.outcomes),
         "\n## Your progress\n",
         f'<div class="cda-progress-summary" data-progress-keys="{html.escape(" ".join(keys))}" '
-        f'data-lessons="{len(lessons)}" data-exercises="{len(exercise_ids)}">',
+        f'data-lessons="{len(lessons)}" data-exercises="{len(exercise_ids)}"{quiz_attrs}>',
         f'<p class="cda-progress-summary__text" role="status">Lessons read: 0 of {len(lessons)}. '
         f"Exercises finished: 0 of {len(exercise_ids)}.</p>",
         "</div>\n",
         "Your progress is kept in this browser only. It is not sent anywhere. "
         "If you use another browser or clear your browsing data, it starts again.\n",
+        route_markdown(track, uri, lesson_uri),
         "## Modules\n",
     ]
     for number, module in enumerate(track.modules, start=1):
@@ -161,12 +121,12 @@ def _module_section(
     minutes = sum(lesson.estimated_minutes for lesson in module.lessons)
     out = [
         f"### Module {number}: {module.title}\n",
-        f"{module.summary} About {_minutes(minutes)}.\n",
+        f"{module.summary} About {minutes_text(minutes)}.\n",
     ]
     for i, lesson in enumerate(module.lessons, start=1):
         link = _link(from_uri, lesson_uri(track, lesson))
         out.append(
-            f"{i}. [{lesson.title}]({link}), {_minutes(lesson.estimated_minutes)}: "
+            f"{i}. [{lesson.title}]({link}), {minutes_text(lesson.estimated_minutes)}: "
             f"{_status(lesson_key(track, lesson))}"
         )
         for ex_id in lesson.exercises:
@@ -175,37 +135,6 @@ def _module_section(
             status = _status(exercise_key(ex_id), _saved_notebook_attrs(ex, settings))
             out.append(f"    - Exercise: [{ex.title}]({ex_link}): {status}")
     return "\n".join(out) + "\n"
-
-
-def _strip_title(body: str) -> str:
-    """Drop the lesson file's own top heading: the page heading comes from the catalogue."""
-    return _LEADING_H1.sub("", body, count=1)
-
-
-def lesson_page(catalogue: Catalogue, track: Track, module: Module, lesson: Lesson) -> Page:
-    uri = lesson_uri(track, lesson)
-    body = catalogue.lesson_path(track, lesson).read_text(encoding="utf-8")
-    out = [
-        f"# {lesson.title}\n",
-        f'<div class="cda-lesson" data-progress-read="{html.escape(lesson_key(track, lesson))}">'
-        f"</div>\n",
-        f"Part of [{track.title}]({_link(uri, track_uri(track))}), module: {module.title}. "
-        f"About {_minutes(lesson.estimated_minutes)}.\n",
-        '!!! abstract "By the end of this lesson you will be able to"\n',
-        *(f"    - {o}" for o in lesson.outcomes),
-        "",
-        f"**Case study:** {lesson.case_study}\n",
-        _strip_title(body).strip() + "\n",
-    ]
-    if lesson.exercises:
-        out.append("## Exercises\n")
-        for ex_id in lesson.exercises:
-            ex = catalogue.exercises[ex_id]
-            out.append(
-                f"- [{ex.title}]({_link(uri, exercise_uri(ex))}): {ex.summary} "
-                f"About {_minutes(ex.estimated_minutes)}."
-            )
-    return Page(uri, lesson.title, "\n".join(out) + "\n")
 
 
 def _dataset_line(
@@ -228,7 +157,7 @@ def exercise_page(catalogue: Catalogue, exercise: Exercise, settings: SiteSettin
     uri = exercise_uri(exercise)
     root = _root_prefix(uri, settings)
     out = [f"# {exercise.title}\n", f"{exercise.summary}\n"]
-    out.append(f"It takes about {_minutes(exercise.estimated_minutes)}.\n")
+    out.append(f"It takes about {minutes_text(exercise.estimated_minutes)}.\n")
     used_in = [
         (t, lesson)
         for t in catalogue.tracks
@@ -276,13 +205,16 @@ def exercise_page(catalogue: Catalogue, exercise: Exercise, settings: SiteSettin
 
 
 def generated_pages(catalogue: Catalogue, settings: SiteSettings) -> list[Page]:
-    """Every generated page: tracks, their lessons, and every exercise a lesson uses."""
+    """Every generated page: tracks, their lessons, every exercise, and the glossary."""
     pages: list[Page] = []
     for track in catalogue.tracks:
         pages.append(track_page(catalogue, track, settings))
         for module in track.modules:
-            pages += [lesson_page(catalogue, track, module, lesson) for lesson in module.lessons]
+            pages += [lesson_page(catalogue, track, module, lesson, settings)
+                      for lesson in module.lessons]
     pages += [exercise_page(catalogue, ex, settings) for ex in catalogue.exercises.values()]
+    if catalogue.glossary:
+        pages.append(glossary_page(catalogue))
     return pages
 
 

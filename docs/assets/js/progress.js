@@ -1,15 +1,17 @@
 // Self-study progress, kept in this browser only (nothing is sent to any server).
 //
 // Storage: localStorage["cda-progress-v1"] = {"version": 1, "items": {<key>: <state>}}.
-// Keys come from grader/site.py: "lesson:<track>/<lesson>" and "exercise:<id>".
-// States: "read" (lesson), "started" and "done" (exercise). "done" is never downgraded.
+// Keys come from grader/sitebuild/uris.py and controls.py: "lesson:<track>/<lesson>" and
+// "exercise:<id>"; quiz.js adds "quiz:<track>/<lesson>/<question>".
+// States: "read" (lesson), "started" and "done" (exercise), "answered" and "right" (quiz
+// question). "done" and "right" are never downgraded.
 // An exercise is also "done" when its notebook, saved in the browser by JupyterLite (for
 // example after "Open in a new tab"), has every visible check run without an error.
 (function () {
   "use strict";
 
   var KEY = "cda-progress-v1";
-  var RANK = { started: 1, read: 2, done: 2 };
+  var RANK = { started: 1, answered: 1, read: 2, done: 2, right: 2 };
   var LABELS = {
     lesson: { read: "Read" },
     exercise: { started: "Started", done: "Finished" },
@@ -76,6 +78,15 @@
         text.textContent =
           "Lessons read: " + read + " of " + box.getAttribute("data-lessons") +
           ". Exercises finished: " + done + " of " + box.getAttribute("data-exercises") + ".";
+        var questions = box.getAttribute("data-questions");
+        if (questions) {
+          var prefix = "quiz:" + box.getAttribute("data-track") + "/";
+          var right = Object.keys(items).filter(function (key) {
+            return key.indexOf(prefix) === 0 && items[key] === "right";
+          }).length;
+          text.textContent += " Quiz questions answered correctly: " + right + " of " +
+            questions + ".";
+        }
       }
     });
   }
