@@ -97,6 +97,21 @@ class ChartData:
                 *label_numbers)
 
 
+_FIGURE = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?")
+"""A number as prose writes it: 761, 1,000, 38.2 (not the 4 of 'W4' or a word)."""
+
+
+def alt_figures(text: str) -> list[float]:
+    """The numbers a text alternative states, in order."""
+    return [float(m.replace(",", "")) for m in _FIGURE.findall(text)]
+
+
+def unchecked_figures(chart: Chart, data: ChartData) -> list[float]:
+    """Figures in the chart's alt text that are not among its numbers (nor its top or band)."""
+    known = {*data.figures(), *(float(v) for v in (chart.top, chart.bin_width) if v)}
+    return [f for f in alt_figures(chart.alt) if not any(abs(f - k) < 1e-9 for k in known)]
+
+
 def dataset_path(chart: Chart, root: Path) -> Path:
     return root / DATA_DIR / chart.dataset
 
