@@ -7,7 +7,7 @@ content (`courses/<track-id>/claims.yml` for that track's lessons and exercises,
 small Python expression that must be true of the generated data:
 
     define:                       # optional: names shared by every claim in this file
-      pcns: read("parking_pcns.csv", dtype={"Contravention Code": "str"}).drop_duplicates()
+      pcns: parking_pcns.drop_duplicates()
     claims:
       - file: courses/data-analyst-l4/tidy-categories.md
         text: about a third of notices have no location
@@ -20,7 +20,8 @@ small Python expression that must be true of the generated data:
         check: f"{pcns['Ward Name'].isna().mean():.0%}" == "39%"
 
 Expressions see `pd`, `np`, `read(name, **read_csv_options)`, `pearson(x, y)` and every file
-of `datasets/data/` as a DataFrame named after it (`parking_pcns`, `school_fsm`, ...). The
+of `datasets/data/` as a DataFrame named after it (`parking_pcns`, `school_fsm`, ...), read
+as the exercises read it (READ_OPTIONS). In YAML, quote an expression that contains ': '. The
 text must occur in the file (or cell) once whitespace, `**` and `_` emphasis and line breaks
 and case are ignored, so a claim cannot drift away from its sentence; and the check must hold, so a
 change to the generator that makes a sentence false fails the test of the course's claims.
@@ -107,7 +108,9 @@ def load_claims(path: Path, root: Path) -> ClaimsFile:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise ClaimsError(f"{where}: not valid YAML ({error})") from error
+        raise ClaimsError(f"{where}: not valid YAML ({error}). Put an expression that "
+                          "contains ': ' or starts with a quote mark inside single quotes, "
+                          "or on the lines after '|'") from error
     try:
         return ClaimsFile.model_validate(raw)
     except ValidationError as error:
@@ -148,9 +151,17 @@ def pearson(x: Any, y: Any) -> float:
     return float(pd.Series(x).corr(pd.Series(y), method="pearson"))
 
 
+READ_OPTIONS: dict[str, dict[str, Any]] = {
+    "parking_pcns": {"dtype": {"Contravention Code": "str"}},
+}
+"""How a file is read when the exercises read it differently from pandas' defaults (codes
+such as "01" stay text)."""
+
+
 @functools.lru_cache(maxsize=4)
 def _frames(data_dir: Path) -> dict[str, pd.DataFrame]:
-    return {p.stem: pd.read_csv(p) for p in sorted(data_dir.glob("*.csv"))}
+    return {p.stem: pd.read_csv(p, **READ_OPTIONS.get(p.stem, {}))
+            for p in sorted(data_dir.glob("*.csv"))}
 
 
 def namespace(data_dir: Path) -> dict[str, Any]:
