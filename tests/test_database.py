@@ -65,6 +65,7 @@ def test_quirks_are_fixed_on_the_way_in(root: Path) -> None:
 
 def test_same_bytes_every_time_and_rebuilt_only_on_change(root: Path) -> None:
     path = db.build_database(root)
+    assert path.stat().st_mode & 0o777 == 0o644, "the grading sandbox's user must read it"
     first = sha(path)
     built_at = path.stat().st_mtime_ns
     assert db.build_database(root).stat().st_mtime_ns == built_at, "up to date: not rebuilt"

@@ -36,6 +36,8 @@ DATA_DIR = "datasets/data"
 BUILT_DIR = "datasets/built"
 """Where the database is written (ignored by git), relative to the repository root."""
 DATABASE_NAME = "camden.sqlite"
+DATABASE_MODE = 0o644
+"""Readable by everyone, like the CSV files: the autograder reads it as another user."""
 INPUTS_SUFFIX = ".inputs"
 """Beside the database: the sha256 of everything it was made from, to know when to rebuild."""
 
@@ -251,6 +253,8 @@ def build_database(root: Path, *, force: bool = False) -> Path:
     marker = path.with_name(path.name + INPUTS_SUFFIX)
     digest = inputs_digest(root)
     if not force and path.is_file() and marker.is_file() and marker.read_text() == digest:
+        if path.stat().st_mode & 0o777 != DATABASE_MODE:
+            path.chmod(DATABASE_MODE)
         return path
     csvs = {name: _read(root / DATA_DIR, name) for name in source_files()}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -263,6 +267,7 @@ def build_database(root: Path, *, force: bool = False) -> Path:
             connection.execute("VACUUM")
         finally:
             connection.close()
+        os.chmod(tmp, DATABASE_MODE)  # mkstemp makes it private; the sandbox user reads it
         os.replace(tmp, path)  # readers never see a half-built file
     finally:
         Path(tmp).unlink(missing_ok=True)
