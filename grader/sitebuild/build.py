@@ -20,8 +20,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from grader.content.catalogue import Catalogue, CatalogueError, load_catalogue
+from grader.content.catalogue import Catalogue, CatalogueError, Exercise, load_catalogue
 from grader.sitebuild.controls import LITE_DIR
+from grader.sitebuild.no_code import hide_read_only_code
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,13 @@ def for_the_browser(nb: NotebookNode) -> NotebookNode:
     return nb
 
 
+def browser_notebook(catalogue: Catalogue, exercise: Exercise, nb: NotebookNode) -> NotebookNode:
+    """A student notebook as the site ships it: on the Pyodide kernel and, for an exercise
+    that no graded track uses, with its read-only code collapsed (the no-code route)."""
+    nb = for_the_browser(nb)
+    return nb if catalogue.is_graded(exercise.id) else hide_read_only_code(nb)
+
+
 def _release(b: _Build) -> None:
     from grader.release.assignment import release_exercise
 
@@ -126,7 +134,8 @@ def _release(b: _Build) -> None:
     for exercise in b.catalogue.exercises.values():
         folder = release_exercise(b.catalogue, exercise, contents)
         path = folder / exercise.notebook
-        nbformat.write(for_the_browser(nbformat.read(path, as_version=4)), path)
+        nbformat.write(browser_notebook(b.catalogue, exercise, nbformat.read(path, as_version=4)),
+                       path)
 
 
 def _lite(b: _Build) -> None:

@@ -25,7 +25,7 @@ from grader.lite.jupyterlite import (
     notebook_url,
 )
 from grader.release.assignment import release_exercise
-from grader.sitebuild.build import for_the_browser
+from grader.sitebuild.build import browser_notebook
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE_DIR = REPO / ".cache"
@@ -48,7 +48,8 @@ def release_all(catalogue: Catalogue, contents: Path) -> Path:
     build writes its JupyterLite contents (so `build_lite` reuses a cached build)."""
     for exercise in catalogue.exercises.values():
         path = release_exercise(catalogue, exercise, contents) / exercise.notebook
-        nbformat.write(for_the_browser(nbformat.read(path, as_version=4)), path)
+        nbformat.write(browser_notebook(catalogue, exercise, nbformat.read(path, as_version=4)),
+                       path)
     return contents
 
 
