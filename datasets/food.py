@@ -91,7 +91,9 @@ def food_hygiene(rng: np.random.Generator) -> pd.DataFrame:
         "AddressLine4": "",
         "PostCode": postcode,
         "RatingValue": rating,
-        "RatingDate": np.where(awaiting, "", rng.permutation(dates.strftime("%Y-%m-%d"))),
+        # The rating date is the date the label was last updated (old "Takeaway" labels are
+        # on records not updated since 2018).
+        "RatingDate": np.where(awaiting, "", dates.strftime("%Y-%m-%d")),
         "LocalAuthorityName": "Camden",
         "Hygiene": points(hyg),
         "Structural": points(struct),

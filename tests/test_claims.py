@@ -97,5 +97,5 @@ def test_a_bad_file_is_named(tmp_path: Path) -> None:
 
 
 def test_normalise_ignores_emphasis_and_line_breaks() -> None:
-    assert normalise("A **b**\n  _c_ d") == "a b c d"
+    assert normalise("A **b**\n  _c_ `d`") == "a b c d"
     assert normalise("la_name") == "la_name"

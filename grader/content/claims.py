@@ -3,7 +3,8 @@
 A sentence such as "about a third of notices have no location" in a lesson, a model answer
 or a data card is a claim. Each one is written down in a `claims.yml` file beside the
 content (`courses/<track-id>/claims.yml` for that track's lessons and exercises,
-`datasets/claims.yml` for the data cards), with the words as they appear in the file and a
+`exercises/claims.yml` for notebooks, `datasets/claims.yml` for the data cards), with the
+words as they appear in the file and a
 small Python expression that must be true of the generated data:
 
     define:                       # optional: names shared by every claim in this file
@@ -21,10 +22,11 @@ small Python expression that must be true of the generated data:
 
 Expressions see `pd`, `np`, `read(name, **read_csv_options)`, `pearson(x, y)` and every file
 of `datasets/data/` as a DataFrame named after it (`parking_pcns`, `school_fsm`, ...), read
-as the exercises read it (READ_OPTIONS). In YAML, quote an expression that contains ': '. The
-text must occur in the file (or cell) once whitespace, `**` and `_` emphasis and line breaks
-and case are ignored, so a claim cannot drift away from its sentence; and the check must hold, so a
-change to the generator that makes a sentence false fails the test of the course's claims.
+as the exercises read it (READ_OPTIONS). In YAML, quote an expression that contains ': '.
+
+The text must occur in the file (or cell) once white space, `**` and `_` emphasis, backticks
+and case are ignored, so a claim cannot drift away from its sentence; and the check must
+hold, so a change to the generator that makes a sentence false fails the course's claims test.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 CLAIMS_FILE = "claims.yml"
-CLAIMS_GLOBS = (f"courses/*/{CLAIMS_FILE}", f"datasets/{CLAIMS_FILE}")
+CLAIMS_GLOBS = (f"courses/*/{CLAIMS_FILE}", f"exercises/{CLAIMS_FILE}", f"datasets/{CLAIMS_FILE}")
 """Where claims files live, relative to the repository root."""
 DATA_DIR = Path("datasets") / "data"
 MAX_SHOWN = 120
@@ -119,13 +121,13 @@ def load_claims(path: Path, root: Path) -> ClaimsFile:
         raise ClaimsError(f"{where}: {details}") from error
 
 
-_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)_|_(?!\w)")
+_EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)_|_(?!\w)")
 _SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Text as compared: emphasis marks dropped, any run of white space one space, case
-    ignored (a claim may quote the middle of a sentence)."""
+    """Text as compared: emphasis and code marks dropped, any run of white space one space,
+    case ignored (a claim may quote the middle of a sentence)."""
     return _SPACE.sub(" ", _EMPHASIS.sub("", text)).strip().casefold()
 
 

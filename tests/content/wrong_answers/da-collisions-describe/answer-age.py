@@ -1,1 +1,0 @@
-median_age = casualties["casualty_age"].median()

@@ -1,1 +1,0 @@
-ksi_share = (casualties["casualty_severity"] == "Serious").mean()

@@ -1,1 +1,0 @@
-district_counts = ratings["PostCode"].dropna().str.split(" ").str[0].value_counts()

@@ -1,2 +1,0 @@
-rating = pd.to_numeric(ratings["RatingValue"], errors="coerce")
-n_not_rated = int(ratings["RatingValue"].isna().sum())

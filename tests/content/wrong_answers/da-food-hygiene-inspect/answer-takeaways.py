@@ -1,1 +1,0 @@
-n_takeaways = int((ratings["BusinessType"] == "Takeaway/sandwich shop").sum())

@@ -1,2 +1,0 @@
-# also-affects: test-fpr, test-fpr-uc, test-missed
-flagged = tenancies["weeks_in_arrears"] > 4

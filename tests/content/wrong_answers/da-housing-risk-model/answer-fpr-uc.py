@@ -1,1 +1,0 @@
-fpr_by_uc = flagged.groupby(tenancies["universal_credit"]).mean()

@@ -1,1 +1,0 @@
-false_positive_rate = (~notice[flagged]).mean()

@@ -1,1 +1,0 @@
-miss_rate = (~flagged & notice).sum() / len(tenancies)

@@ -1,1 +1,0 @@
-code_counts = pcns.drop_duplicates()["Contravention Code"].value_counts()

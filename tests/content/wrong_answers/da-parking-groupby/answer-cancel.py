@@ -1,1 +1,0 @@
-cancel_share = pcns[pcns["Cancelled"] == "Y"].groupby("Ticket Type").size() / len(pcns)

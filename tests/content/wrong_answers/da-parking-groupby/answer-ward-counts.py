@@ -1,1 +1,0 @@
-ward_counts = pcns.groupby("Ward Name")["Cancellation Reason"].count().sort_values(ascending=False)

@@ -1,1 +1,0 @@
-rolling3 = monthly.rolling(3, center=True).mean()
