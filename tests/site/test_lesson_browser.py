@@ -126,3 +126,15 @@ def test_no_wcag_violation_of_any_impact(
         page.goto(real_site_url + path)
         problems[path] = _violations(page)
     assert problems == {path: [] for path in paths}
+
+
+def test_every_chart_is_in_the_built_site_and_not_in_docs(real_site: Any) -> None:
+    from grader.content.catalogue import load_catalogue
+    from grader.sitebuild.charts import all_charts, chart_uri
+
+    charts = all_charts(load_catalogue(real_site.root))
+    assert charts
+    for spec in charts:
+        svg = real_site.site_dir / chart_uri(spec)
+        assert svg.read_bytes().startswith(b"<?xml"), f"{svg} is missing or not SVG"
+        assert not (real_site.root / "docs" / chart_uri(spec)).exists()
