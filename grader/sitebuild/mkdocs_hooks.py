@@ -27,6 +27,8 @@ from grader.sitebuild.coverage_page import coverage_page
 
 log = get_plugin_logger("academy")
 ROOT_KEY = "academy_root"
+WORKED_CACHE = ".cache/worked"
+"""Pages whose worked examples ran, under the catalogue root: rerun only when an input changes."""
 CHART_CACHE = ".cache/charts"
 """Drawn charts, under the catalogue root: redrawn only when their data or description change."""
 SUBMIT_SCRIPT = "assets/js/submit.js"
@@ -101,7 +103,7 @@ def _run_examples(markdown: str, src_uri: str, config: MkDocsConfig) -> str:
     source = sources.get(src_uri, Path(config.docs_dir).name + "/" + src_uri)
     settings = worked.RunSettings(root=catalogue.root, source=str(source))
     try:
-        return worked.run_examples(markdown, settings)
+        return worked.cached_run_examples(markdown, settings, catalogue.root / WORKED_CACHE)
     except worked.WorkedExampleError as exc:
         raise PluginError(str(exc)) from exc
 

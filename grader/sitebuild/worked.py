@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import base64
 import contextlib
+import hashlib
 import io
 import os
 import re
@@ -201,6 +202,43 @@ def render(output: Output) -> str:
 
 def has_examples(markdown: str) -> bool:
     return RUN_BLOCK.search(markdown) is not None
+
+
+def _inputs_digest(root: Path) -> str:
+    """sha256 of what a page's output depends on besides its own text: the data sets, this
+    module, the output template and the versions of pandas, numpy and matplotlib."""
+    import matplotlib
+    import numpy
+    import pandas
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update((Path(__file__).parent / "templates" / "worked_output.html").read_bytes())
+    digest.update(f"{pandas.__version__} {numpy.__version__} {matplotlib.__version__}".encode())
+    for folder in (root / DATA_DIR, root / BUILT_DIR):
+        for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+            if path.suffix in (".csv", ".sqlite"):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_run_examples(markdown: str, settings: RunSettings, cache_dir: Path) -> str:
+    """`run_examples`, reusing the page from `cache_dir` when nothing it depends on changed.
+
+    The key covers the page's Markdown and `_inputs_digest`, so a changed data set, lesson,
+    library version or template runs the examples again.
+    """
+    if not has_examples(markdown):
+        return markdown
+    key = hashlib.sha256(markdown.encode() + _inputs_digest(settings.root).encode()).hexdigest()
+    path = Path(cache_dir) / f"{key}.md"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    page = run_examples(markdown, settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(path)
+    return page
 
 
 def run_examples(markdown: str, settings: RunSettings) -> str:

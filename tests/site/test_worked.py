@@ -92,3 +92,24 @@ def test_a_failing_block_names_the_file_and_block(root: Path) -> None:
 def test_plain_blocks_are_left_alone(root: Path) -> None:
     md = "```python\nthis is not run(\n```\n"
     assert run(root, md) == md and not has_examples(md)
+
+
+def test_cache_reuses_a_page_until_an_input_changes(root: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader.sitebuild import worked
+
+    md = "```python run\nimport pandas as pd\npd.read_csv('fines.csv')['amount'].sum()\n```\n"
+    settings = RunSettings(root=root, source="courses/t/lesson.md")
+    cache = tmp_path / "cache"
+    first = worked.cached_run_examples(md, settings, cache)
+    assert "<code>np.int64(255)</code>" in first or "<code>255</code>" in first
+
+    def fail(*args: object) -> str:
+        raise AssertionError("ran again although nothing changed")
+
+    monkeypatch.setattr(worked, "run_examples", fail)
+    assert worked.cached_run_examples(md, settings, cache) == first
+    monkeypatch.undo()
+    (root / DATA_DIR / "fines.csv").write_text("ward,amount\nBelsize,1\n")
+    assert "<code>np.int64(1)</code>" in worked.cached_run_examples(md, settings, cache) or \
+        "<code>1</code>" in worked.cached_run_examples(md, settings, cache)
