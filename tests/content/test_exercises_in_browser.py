@@ -177,3 +177,27 @@ def test_a_failing_setup_cell_is_reported(
         (setup[0], "ValueError: planted"),
         *((i, "did not run (no execution count)") for i in setup[1:]),
     ]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_sql_runs_on_the_camden_database_in_the_browser(
+    catalogue: Catalogue,
+    contents: Path,
+    lite_url: str,
+    page_and_requests: tuple[Any, RequestLog],
+) -> None:
+    """The SQL exercise's setup cell queries camden.sqlite with Pyodide's sqlite3, offline:
+    its output lists every table of the database (grader.content.database)."""
+    from grader.content.database import TABLES
+
+    page, requests = page_and_requests
+    exercise = catalogue.exercises["da-sql-parking-wards"]
+    path = f"{exercise.id}/{exercise.notebook}"
+    shipped = nbformat.read(contents / path, as_version=4)
+    run = run_setup_cells(page, lite_url, path, stop_at=first_solution_index(shipped))
+    assert run.ran is True
+    first = next(c for c in run.saved["cells"] if c["cell_type"] == "code")
+    shown = json.dumps(first["outputs"])
+    assert all(table.name in shown for table in TABLES), shown[:500]
+    assert "camden.sqlite" in {url.rsplit("/", 1)[-1] for url in requests.urls}
