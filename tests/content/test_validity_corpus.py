@@ -21,3 +21,20 @@ def test_grader_accepts_right_and_rejects_wrong(exercise_id: str, tmp_path: Path
     outcomes = grade_exercise(exercise_id, tmp_path)
     problems = [o.problem for o in outcomes if o.problem]
     assert not problems, summary(outcomes) + "\n" + "\n".join(problems)
+
+
+def test_judge_names_what_went_wrong() -> None:
+    from validity_corpus import RIGHT, WRONG, CorpusAnswer, judge
+
+    full = {"t1": 2.0, "t2": 1.0}
+    right = CorpusAnswer("ex", "a1", RIGHT, 1, "note", "x = 1")
+    wrong = CorpusAnswer("ex", "a1", WRONG, 1, "note", "x = 2", frozenset({"t2"}))
+    assert judge(right, {"t1": 2.0, "t2": 1.0}, full, ["t1"]) == ""
+    assert judge(right, {"t1": 0.0, "t2": 1.0}, full, ["t1"]) == (
+        "ex/a1 right 1: a right answer lost points on ['t1']")
+    assert judge(wrong, {"t1": 0.0, "t2": 0.0}, full, ["t1"]) == ""
+    assert judge(wrong, {"t1": 2.0, "t2": 0.0}, full, ["t1"]) == (
+        "ex/a1 wrong 1: a wrong answer kept full marks on ['t1']")
+    other = CorpusAnswer("ex", "a1", WRONG, 2, "note", "x = 3")
+    assert judge(other, {"t1": 0.0, "t2": 0.0}, full, ["t1"]) == (
+        "ex/a1 wrong 2: a wrong answer also lost points on ['t2']")

@@ -20,7 +20,9 @@ must score full marks on every test cell; a wrong one must lose points on at lea
 its own test cells and keep full marks everywhere else, except in `also_affects`.
 
 All answers of one exercise are graded in one `autograde_many` call (kernels forked from the
-zygote, in the sandbox): the way the service grades, and cheap enough for CI.
+zygote, in the sandbox): the way the service grades, and cheap enough for CI. The feedback
+of every answer is also searched for the exercise's hidden-test, solution and mark-scheme
+lines (`leak_markers`): a failed hidden check shows its author's message, never its code.
 
 Run `python tests/content/validity_corpus.py [exercise-id ...]` for a table per exercise.
 """
@@ -28,6 +30,7 @@ Run `python tests/content/validity_corpus.py [exercise-id ...]` for a table per 
 from __future__ import annotations
 
 import copy
+import html
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -178,7 +181,7 @@ def judge(answer: CorpusAnswer, scores: dict[str, float], full: dict[str, float]
 def grade_exercise(exercise_id: str, workdir: Path, workers: int = 2) -> list[Outcome]:
     """Grade every corpus answer of one exercise in one batch."""
     from grader.autograde import GradingOptions, Status, autograde_many
-    from grader.release.assignment import release_notebook
+    from grader.release.assignment import leak_markers, release_notebook
 
     source = instructor_path(exercise_id)
     instructor = nbformat.read(source, as_version=4)
@@ -191,6 +194,7 @@ def grade_exercise(exercise_id: str, workdir: Path, workers: int = 2) -> list[Ou
         nbformat.write(fill(student, instructor, answer), path)
         paths.append(path)
     results = autograde_many(source, paths, options=GradingOptions(workers=workers))
+    markers = leak_markers(source)
     outcomes = []
     for answer, result in zip(answers, results, strict=True):
         if result.status is not Status.GRADED or result.flags:
@@ -199,7 +203,11 @@ def grade_exercise(exercise_id: str, workdir: Path, workers: int = 2) -> list[Ou
             continue
         scores = {c.grade_id: c.score or 0.0 for c in result.cells if c.kind == "autograded"}
         own = own_tests(instructor, answer.answer_id)
-        outcomes.append(Outcome(answer, scores, judge(answer, scores, full, own)))
+        shown = html.unescape(result.feedback_html) + "\n".join(c.message for c in result.cells)
+        leaked = [m for m in markers if m in shown]
+        problem = (f"{answer.label}: the feedback shows hidden or solution text {leaked[:2]}"
+                   if leaked else judge(answer, scores, full, own))
+        outcomes.append(Outcome(answer, scores, problem))
     return outcomes
 
 
