@@ -48,6 +48,10 @@ RUN_BLOCK = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 """A fenced block to run: its language, options (`alt="..."`) and code."""
+OUTER_FENCE = re.compile(r"^(?P<fence>`{4,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$",
+                         re.MULTILINE | re.DOTALL)
+"""A block fenced with four or more backticks (or tildes): it shows Markdown, such as a run
+block in the authoring guide, and nothing inside it runs."""
 MAX_ROWS = 12
 """A longer table is shown as its first and last rows, as a notebook shows it."""
 FIGURE_DPI = 120
@@ -196,12 +200,21 @@ def data_folder(root: Path) -> Iterator[Path]:
 
 
 def render(output: Output) -> str:
-    """The Markdown (raw HTML) that goes under a block."""
+    """The Markdown (raw HTML) that goes under a block; nothing for a block that shows nothing."""
+    if not (output.text or output.table_html or output.value or output.figures):
+        return ""
     return _TEMPLATES.get_template("worked_output.html").render(output=output)
 
 
+def _run_blocks(markdown: str) -> list[re.Match[str]]:
+    """The blocks to run, leaving out any shown inside an outer fence."""
+    shown = [m.span() for m in OUTER_FENCE.finditer(markdown)]
+    return [b for b in RUN_BLOCK.finditer(markdown)
+            if not any(start <= b.start() < end for start, end in shown)]
+
+
 def has_examples(markdown: str) -> bool:
-    return RUN_BLOCK.search(markdown) is not None
+    return bool(_run_blocks(markdown))
 
 
 def _inputs_digest(root: Path) -> str:
@@ -243,7 +256,7 @@ def cached_run_examples(markdown: str, settings: RunSettings, cache_dir: Path) -
 
 def run_examples(markdown: str, settings: RunSettings) -> str:
     """The page with each `run` block turned into a plain block followed by its output."""
-    blocks = list(RUN_BLOCK.finditer(markdown))
+    blocks = _run_blocks(markdown)
     if not blocks:
         return markdown
     import matplotlib

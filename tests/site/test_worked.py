@@ -113,3 +113,13 @@ def test_cache_reuses_a_page_until_an_input_changes(root: Path, tmp_path: Path,
     (root / DATA_DIR / "fines.csv").write_text("ward,amount\nBelsize,1\n")
     assert "<code>np.int64(1)</code>" in worked.cached_run_examples(md, settings, cache) or \
         "<code>1</code>" in worked.cached_run_examples(md, settings, cache)
+
+
+def test_a_block_that_shows_nothing_gets_no_output_box(root: Path) -> None:
+    page = run(root, "```python run\nx = 1\n```\n\n```python run\nprint(x + 1)\n```\n")
+    assert page.count('<div class="cda-output">') == 1 and "<code>2\n</code>" in page
+
+
+def test_a_run_block_shown_inside_an_outer_fence_is_not_run(root: Path) -> None:
+    md = "````markdown\n```python run\nraise SystemExit\n```\n````\n"
+    assert not has_examples(md) and run(root, md) == md
