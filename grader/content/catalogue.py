@@ -60,8 +60,9 @@ DEFAULT_PASS_PERCENT = 50
 """The pass mark of a track that does not set `pass_percent`."""
 
 __all__ = [
-    "DEFAULT_PASS_PERCENT", "Audience", "Catalogue", "CatalogueError", "Exercise", "Ksb", "Lesson", "Module",
-    "Problem", "Standard", "Track", "json_schema", "load_catalogue", "read_catalogue",
+    "DEFAULT_PASS_PERCENT", "Audience", "Catalogue", "CatalogueError", "Exercise", "Ksb",
+    "Lesson", "Module", "Problem", "Standard", "Track", "json_schema", "load_catalogue",
+    "read_catalogue",
 ]
 
 
