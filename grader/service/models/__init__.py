@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from grader.service.models.courses import Exercise, Ksb, Standard, Track, TrackExercise
+from grader.service.models.marking import Mark, MarkEvent, MarkKind
 from grader.service.models.people import ApiToken, Cohort, Role, SignInFailure, User
 from grader.service.models.submissions import Grade, Submission, SubmissionStatus
 
@@ -12,6 +13,9 @@ __all__ = [
     "Exercise",
     "Grade",
     "Ksb",
+    "Mark",
+    "MarkEvent",
+    "MarkKind",
     "Role",
     "SignInFailure",
     "Standard",

@@ -29,13 +29,15 @@ class User(AbstractUser):
 
 
 class Cohort(models.Model):
-    """A group of learners on the same tracks, seen by the managers who manage it."""
+    """A group of learners on the same tracks, seen by the managers who manage it and marked
+    by its tutors. A person may be a manager and a tutor of the same cohort."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     tracks = models.ManyToManyField("academy.Track", blank=True, related_name="cohorts")
     learners = models.ManyToManyField(User, blank=True, related_name="learner_cohorts")
     managers = models.ManyToManyField(User, blank=True, related_name="managed_cohorts")
+    tutors = models.ManyToManyField(User, blank=True, related_name="tutored_cohorts")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -48,6 +48,17 @@ class Submission(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Kept right by `grader.service.marking.refresh_totals` in the same transaction as every
+    # grade and every mark, so progress pages read them without per-learner queries.
+    total_score = models.FloatField(
+        null=True, blank=True,
+        help_text="The autograder's points plus the tutors' current marks; empty until graded.")
+    awaiting_marking = models.BooleanField(
+        default=False, help_text="Graded, and at least one written answer has no current mark.")
+    written_answers = models.JSONField(
+        default=dict, blank=True,
+        help_text="The text of each written answer, by grade id, taken from the notebook "
+                  "when it was graded (what tutors mark).")
 
     class Meta:
         ordering = ["-created_at"]
@@ -65,7 +76,8 @@ class Submission(models.Model):
 
 
 class Grade(models.Model):
-    """The autograder's result for a submission: at most one per submission, never rewritten."""
+    """The autograder's result for a submission: at most one per submission, never rewritten
+    (a re-grade deletes it and records a new one; tutors' marks are kept in `Mark`)."""
 
     submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="grade")
     status = models.CharField(max_length=16, choices=SubmissionStatus.choices)

@@ -9,7 +9,7 @@ from grader.service.cohort_import import CohortImportError, import_cohort
 
 class Command(BaseCommand):
     help = ("Import a cohort from a CSV file with columns name, email, role "
-            "(learner, manager or admin). Imports all rows or none.")
+            "(learner, tutor, manager or admin). Imports all rows or none.")
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("csv_file", type=Path)
