@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "grader.service.context.academy_nav",
             ],
         },
     },
@@ -163,6 +164,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 ACADEMY_RATE_LIMIT = int(os.environ.get("ACADEMY_RATE_LIMIT", 10))
 """Submissions a learner may make per window (stored submissions are counted)."""
 ACADEMY_RATE_WINDOW_SECONDS = int(os.environ.get("ACADEMY_RATE_WINDOW_SECONDS", 600))
+
+# --- Progress: the managers' at-risk list (explained on the cohort page) --------------------
+ACADEMY_AT_RISK_IDLE_DAYS = int(os.environ.get("ACADEMY_AT_RISK_IDLE_DAYS", 14))
+"""A learner who has sent nothing for this many days is at risk."""
+ACADEMY_AT_RISK_NEEDS_WORK = int(os.environ.get("ACADEMY_AT_RISK_NEEDS_WORK", 2))
+"""A learner with this many exercises or more in the state "needs work" is at risk."""
 
 # --- Grading queue (django-q2) -------------------------------------------------------------
 ACADEMY_GRADING_TIMEOUT = int(os.environ.get("ACADEMY_GRADING_TIMEOUT", 300))

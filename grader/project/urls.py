@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from grader.service.signin import SignInForm
-from grader.service.views import api, feedback, pages
+from grader.service.views import api, feedback, pages, progress
 
 urlpatterns = [
     path("academy/", pages.home, name="home"),
@@ -21,12 +21,24 @@ urlpatterns = [
     path("academy/submissions/<uuid:submission_id>/feedback/", feedback.feedback,
          name="feedback"),
     path("academy/cohorts/", pages.cohorts, name="cohorts"),
-    path("academy/cohorts/<slug:slug>/", pages.cohort, name="cohort"),
-    path("academy/cohorts/<slug:slug>/progress.csv", pages.cohort_csv, name="cohort-csv"),
+    path("academy/cohorts/<slug:slug>/", progress.cohort, name="cohort"),
+    path("academy/cohorts/<slug:slug>/ksbs/", progress.cohort_ksbs, name="cohort-ksbs"),
+    path("academy/cohorts/<slug:slug>/progress.csv", progress.cohort_export,
+         {"export": "progress"}, name="cohort-csv"),
+    path("academy/cohorts/<slug:slug>/export/moodle.csv", progress.cohort_export,
+         {"export": "moodle"}, name="cohort-moodle"),
+    path("academy/cohorts/<slug:slug>/export/canvas.csv", progress.cohort_export,
+         {"export": "canvas"}, name="cohort-canvas"),
+    path("academy/learners/<int:learner_id>/ksbs/", progress.learner_ksbs,
+         name="learner-ksbs"),
     path("academy/admin/", admin.site.urls),
     path("api/v1/session", api.session, name="api-session"),
     path("api/v1/submissions", api.submissions, name="api-submissions"),
     path("api/v1/submissions/<uuid:submission_id>", api.submission, name="api-submission"),
+    path("api/v1/cohorts/<slug:slug>/progress", progress.api_cohort_progress,
+         name="api-cohort-progress"),
+    path("api/v1/learners/<int:learner_id>/portfolio", progress.api_portfolio,
+         name="api-portfolio"),
 ]
 
 admin.site.site_header = "Camden Data Academy administration"

@@ -3,7 +3,7 @@ so an id changed in a URL finds nothing rather than someone else's work."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from grader.service.models import Cohort, Exercise, Role, Submission, Track, User
 
@@ -74,3 +74,21 @@ def history_readers_see(user: User) -> QuerySet[Submission]:
         return Submission.objects.none()
     cohorts = managed_cohorts(user) | cohorts_tutored(user)
     return Submission.objects.filter(learner__in=_learners_of(cohorts)).exclude(learner=user)
+
+
+def overseen_cohorts(user: User) -> QuerySet[Cohort]:
+    """Cohorts whose progress, KSB evidence and exports the user may read: those they manage
+    or tutor (admins: every cohort)."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    return Cohort.objects.filter(
+        pk__in=(managed_cohorts(user) | cohorts_tutored(user)).values("pk"))
+
+
+def visible_learners(user: User) -> QuerySet[User]:
+    """People whose progress, KSB page and portfolio the user may see: themselves, and the
+    learners of the cohorts they manage or tutor."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    return User.objects.filter(
+        Q(pk=user.pk) | Q(pk__in=_learners_of(overseen_cohorts(user))))

@@ -1,58 +1,193 @@
-"""Progress: each learner's best and latest score per exercise, and a cohort's grid.
+"""Progress: where each learner stands on each exercise, for one learner or a whole cohort.
 
-An exercise counts as done once one submission of it has been graded (a score exists, even
-zero): its status is then "Graded", or "Full marks". Scores are shown beside it.
+Each learner and exercise is in exactly one state (`State`), decided from the learner's
+graded submissions, tutors' marks included (`Submission.total_score`, kept right by the
+marking code in the same transaction as every grade and mark):
+
+- `passed`: a fully marked submission reaches the exercise's pass mark (`pass_percent`);
+- `awaiting_marking`: none passed, and a graded submission still has a written answer
+  without a mark;
+- `needs_work`: every graded submission is fully marked and below the pass mark;
+- `not_started`: no graded submission (nothing sent, or only work still being graded,
+  rejected or not gradable).
+
+"Done" means passed, everywhere: the learner's page, the cohort grid, the CSV and totals.
+
+A cohort is read with a fixed number of queries whatever its size: the submissions come
+as plain tuples (`values_list`), not model objects, so 20,000 of them load quickly.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from django.db.models import Max, QuerySet
 
 from grader.service.models import Cohort, Exercise, Submission, SubmissionStatus, Track, User
 
+PERCENT_TOLERANCE = 1e-9
+"""Scores are floats: 59.999999 of 100 after adding marks still counts as 60%."""
 
-class Progress:
-    NOT_STARTED = "Not started"
-    WAITING = "Waiting for grade"
-    NOT_GRADED = "Not graded yet"
-    GRADED = "Graded"
-    FULL_MARKS = "Full marks"
+
+class State(StrEnum):
+    NOT_STARTED = "not_started"
+    AWAITING_MARKING = "awaiting_marking"
+    NEEDS_WORK = "needs_work"
+    PASSED = "passed"
+
+    @property
+    def label(self) -> str:
+        """The state in words, as every page and the CSV show it."""
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    State.NOT_STARTED: "Not started",
+    State.AWAITING_MARKING: "Awaiting marking",
+    State.NEEDS_WORK: "Needs work",
+    State.PASSED: "Passed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One graded submission, as progress needs it."""
+
+    submission_id: UUID
+    created_at: datetime
+    total_score: float
+    """The autograder's points plus the tutors' current marks."""
+    max_score: float
+    awaiting_marking: bool
+    """At least one written answer has no mark yet (`total_score` may still grow)."""
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.total_score / self.max_score if self.max_score else None
+
+    def passes(self, pass_percent: int) -> bool:
+        pct = self.percent
+        return (not self.awaiting_marking and pct is not None
+                and pct + PERCENT_TOLERANCE >= pass_percent)
+
+
+def _rank(a: Attempt) -> tuple[float, float]:
+    """Best first: highest percent, then the earliest of equals."""
+    return (a.percent or 0.0, -a.created_at.timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where one learner stands on one exercise."""
+
+    state: State
+    best: Attempt | None
+    """The submission the state rests on: the best passing one; else the best fully marked
+    one; else the best one awaiting marking; None when not started."""
+    best_percent: float | None
+    """Highest percent of any graded submission (marks given so far included)."""
+    passed_at: datetime | None
+    """When the first passing submission was sent."""
+
+    @property
+    def done(self) -> bool:
+        return self.state is State.PASSED
+
+    @property
+    def label(self) -> str:
+        return self.state.label
+
+    @property
+    def marked(self) -> Attempt | None:
+        """The best fully marked submission (what a gradebook export reports)."""
+        return self.best if self.best and not self.best.awaiting_marking else None
+
+
+NOT_STARTED = Standing(State.NOT_STARTED, None, None, None)
+
+
+def standing(attempts: Sequence[Attempt], pass_percent: int) -> Standing:
+    """The state of one learner on one exercise, from its graded submissions."""
+    if not attempts:
+        return NOT_STARTED
+    best_percent = max((a.percent for a in attempts if a.percent is not None), default=None)
+    passing = [a for a in attempts if a.passes(pass_percent)]
+    if passing:
+        return Standing(State.PASSED, max(passing, key=_rank), best_percent,
+                        min(a.created_at for a in passing))
+    marked = [a for a in attempts if not a.awaiting_marking]
+    awaiting = [a for a in attempts if a.awaiting_marking]
+    if awaiting:
+        best = max(marked or awaiting, key=_rank)
+        return Standing(State.AWAITING_MARKING, best, best_percent, None)
+    return Standing(State.NEEDS_WORK, max(marked, key=_rank), best_percent, None)
+
+
+def graded_attempts(
+    learners: QuerySet[User] | Iterable[int], exercise_ids: Iterable[str]
+) -> dict[tuple[int, str], list[Attempt]]:
+    """Every graded submission of these learners for these exercises, in one query."""
+    rows = Submission.objects.filter(
+        learner__in=learners, exercise_id__in=list(exercise_ids),
+        status=SubmissionStatus.GRADED, total_score__isnull=False,
+    ).values_list("learner_id", "exercise_id", "id", "created_at", "total_score",
+                  "grade__max_score", "awaiting_marking")
+    found: dict[tuple[int, str], list[Attempt]] = defaultdict(list)
+    for learner_id, exercise_id, sub_id, created, total, max_score, awaiting in rows:
+        found[(learner_id, exercise_id)].append(
+            Attempt(sub_id, created, total, max_score or 0.0, awaiting))
+    return found
+
+
+def last_submitted(learners: QuerySet[User] | Iterable[int]) -> dict[int, datetime]:
+    """When each learner last sent anything (graded or not), in one query."""
+    rows = (Submission.objects.filter(learner__in=learners).order_by()
+            .values("learner_id").annotate(last=Max("created_at")))
+    return {r["learner_id"]: r["last"] for r in rows}
+
+
+def track_exercises(tracks: QuerySet[Track]) -> list[Exercise]:
+    """Active exercises of these tracks in course order, each once, in one query."""
+    seen: dict[str, Exercise] = {}
+    rows = (Exercise.objects.filter(trackexercise__track__in=tracks, active=True)
+            .order_by("trackexercise__track__title", "trackexercise__position"))
+    for exercise in rows:
+        seen.setdefault(exercise.pk, exercise)
+    return list(seen.values())
+
+
+def graded_tracks(cohort: Cohort) -> QuerySet[Track]:
+    return cohort.tracks.filter(active=True, graded=True)
+
+
+# One learner: the "My progress" page.
 
 
 @dataclass(frozen=True)
 class ExerciseProgress:
-    """One learner's standing on one exercise."""
+    """One learner's standing on one exercise, with every attempt for the page."""
 
     exercise: Exercise
+    standing: Standing
     attempts: tuple[Submission, ...]
     """Newest first, each with its grade (if any) loaded."""
-    best: Submission | None
-    """The graded submission with the highest score (earliest of equals)."""
-    latest: Submission | None
-
-    @property
-    def status(self) -> str:
-        if self.best is not None:
-            g = self.best.grade
-            return Progress.FULL_MARKS if g.score == g.max_score else Progress.GRADED
-        if not self.attempts:
-            return Progress.NOT_STARTED
-        if any(not s.finished for s in self.attempts):
-            return Progress.WAITING
-        return Progress.NOT_GRADED
 
     @property
     def done(self) -> bool:
-        return self.best is not None
+        return self.standing.done
 
     @property
-    def best_date(self) -> datetime | None:
-        return self.best.created_at if self.best else None
+    def latest(self) -> Submission | None:
+        return self.attempts[0] if self.attempts else None
+
+    @property
+    def being_graded(self) -> bool:
+        return any(not s.finished for s in self.attempts)
 
 
 @dataclass(frozen=True)
@@ -65,107 +200,97 @@ class TrackProgress:
         return tuple(e for e in self.exercises if not e.done)
 
     @property
+    def passed(self) -> int:
+        return sum(e.done for e in self.exercises)
+
+    @property
     def percent_done(self) -> int:
-        return round(100 * sum(e.done for e in self.exercises) / len(self.exercises)) if (
-            self.exercises) else 0
-
-
-def _ordered_exercises(tracks: Iterable[Track]) -> list[tuple[Track, list[Exercise]]]:
-    return [
-        (t, [te.exercise for te in t.trackexercise_set.select_related("exercise")
-             .order_by("position") if te.exercise.active])
-        for t in tracks
-    ]
-
-
-def _exercise_progress(exercise: Exercise, subs: list[Submission]) -> ExerciseProgress:
-    graded = [s for s in subs if s.status == SubmissionStatus.GRADED and s.grade.score is not None]
-    best = max(graded, key=lambda s: (s.grade.score, -s.created_at.timestamp()), default=None)
-    return ExerciseProgress(exercise, tuple(subs), best, subs[0] if subs else None)
-
-
-def _submissions_by_key(learners: Iterable[User]) -> dict[tuple[int, str], list[Submission]]:
-    by_key: dict[tuple[int, str], list[Submission]] = defaultdict(list)
-    rows = (
-        Submission.objects.filter(learner__in=list(learners))
-        .select_related("grade", "exercise")
-        .defer("notebook", "grade__feedback_html")
-        .order_by("-created_at")
-    )
-    for sub in rows:
-        if not hasattr(sub, "grade"):
-            sub.grade = None  # type: ignore[assignment]
-        by_key[(sub.learner_id, sub.exercise_id)].append(sub)
-    return by_key
+        return round(100 * self.passed / len(self.exercises)) if self.exercises else 0
 
 
 def learner_progress(learner: User) -> tuple[TrackProgress, ...]:
     """The learner's graded tracks (from their cohorts), each exercise's standing, in order."""
-    tracks = Track.objects.filter(cohorts__learners=learner, active=True, graded=True).distinct()
-    by_key = _submissions_by_key([learner])
+    tracks = list(Track.objects.filter(cohorts__learners=learner, active=True, graded=True)
+                  .distinct())
+    by_track = {t.pk: track_exercises(Track.objects.filter(pk=t.pk)) for t in tracks}
+    exercise_ids = {e.pk for exs in by_track.values() for e in exs}
+    attempts = graded_attempts([learner.pk], exercise_ids)
+    subs: dict[str, list[Submission]] = defaultdict(list)
+    for sub in (Submission.objects.filter(learner=learner, exercise_id__in=exercise_ids)
+                .select_related("grade").defer("notebook", "grade__feedback_html")
+                .order_by("-created_at")):
+        subs[sub.exercise_id].append(sub)
     return tuple(
         TrackProgress(track, tuple(
-            _exercise_progress(ex, by_key.get((learner.pk, ex.pk), [])) for ex in exercises))
-        for track, exercises in _ordered_exercises(tracks)
+            ExerciseProgress(ex, standing(attempts.get((learner.pk, ex.pk), []),
+                                          ex.pass_percent), tuple(subs[ex.pk]))
+            for ex in by_track[track.pk]))
+        for track in tracks
     )
+
+
+# A cohort: the grid, the progress API and the exports.
 
 
 @dataclass(frozen=True)
-class CohortGrid:
-    """Learners by exercises for one cohort, with completion both ways."""
+class LearnerRow:
+    """One learner of a cohort: a standing per exercise (in the grid's order)."""
+
+    learner: User
+    cells: tuple[Standing, ...]
+    last_submitted_at: datetime | None
+
+    @property
+    def passed(self) -> int:
+        return sum(c.done for c in self.cells)
+
+    @property
+    def needs_work(self) -> int:
+        return sum(c.state is State.NEEDS_WORK for c in self.cells)
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.passed / len(self.cells)) if self.cells else 0
+
+
+@dataclass(frozen=True)
+class CohortProgress:
+    """Learners by exercises for one cohort."""
 
     cohort: Cohort
     exercises: tuple[Exercise, ...]
-    rows: tuple[tuple[User, tuple[ExerciseProgress, ...]], ...]
-    exercise_completion: tuple[int, ...] = field(default=())
-    """Percent of learners done, per exercise (same order as `exercises`)."""
+    rows: tuple[LearnerRow, ...]
 
-    def learner_completion(self, cells: tuple[ExerciseProgress, ...]) -> int:
-        return round(100 * sum(c.done for c in cells) / len(cells)) if cells else 0
+    def passed_percent(self, index: int) -> int:
+        """Percent of learners who passed the exercise at `index`."""
+        if not self.rows:
+            return 0
+        return round(100 * sum(r.cells[index].done for r in self.rows) / len(self.rows))
+
+    @property
+    def exercise_totals(self) -> tuple[tuple[Exercise, int], ...]:
+        return tuple((e, self.passed_percent(i)) for i, e in enumerate(self.exercises))
+
+    def pass_dates(self) -> list[datetime]:
+        """When each (learner, exercise) pass happened, for the chart."""
+        return [c.passed_at for r in self.rows for c in r.cells if c.passed_at is not None]
 
 
-def cohort_grid(cohort: Cohort) -> CohortGrid:
-    exercises: list[Exercise] = []
-    for _, exs in _ordered_exercises(cohort.tracks.filter(active=True, graded=True)):
-        exercises += [e for e in exs if e not in exercises]
-    learners = list(cohort.learners.order_by("last_name", "first_name", "username"))
-    by_key = _submissions_by_key(learners)
+def cohort_learners(cohort: Cohort) -> QuerySet[User]:
+    return cohort.learners.order_by("last_name", "first_name", "username").only(
+        "id", "username", "first_name", "last_name", "email")
+
+
+def cohort_progress(cohort: Cohort) -> CohortProgress:
+    """Every learner's standing on every graded exercise of the cohort (4 queries)."""
+    exercises = track_exercises(graded_tracks(cohort))
+    learners = list(cohort_learners(cohort))
+    ids = Cohort.learners.through.objects.filter(cohort_id=cohort.pk).values("user_id")
+    attempts = graded_attempts(ids, [e.pk for e in exercises])
+    last = last_submitted(ids)
     rows = tuple(
-        (u, tuple(_exercise_progress(e, by_key.get((u.pk, e.pk), [])) for e in exercises))
+        LearnerRow(u, tuple(standing(attempts.get((u.pk, e.pk), ()), e.pass_percent)
+                            for e in exercises), last.get(u.pk))
         for u in learners
     )
-    completion = tuple(
-        round(100 * sum(row[1][i].done for row in rows) / len(rows)) if rows else 0
-        for i in range(len(exercises))
-    )
-    return CohortGrid(cohort, tuple(exercises), rows, completion)
-
-
-def _safe(value: object) -> str:
-    """Stop spreadsheet programs treating a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def grid_csv(grid: CohortGrid) -> str:
-    """The grid as CSV: one row per learner; best score, status and date per exercise."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    header = ["Learner", "Email", "Completion (%)"]
-    for e in grid.exercises:
-        header += [f"{e.pk} best score", f"{e.pk} max score", f"{e.pk} status", f"{e.pk} date"]
-    writer.writerow(header)
-    for user, cells in grid.rows:
-        row = [_safe(user.display_name), _safe(user.email), grid.learner_completion(cells)]
-        for c in cells:
-            g = c.best.grade if c.best else None
-            row += [
-                "" if g is None else f"{g.score:g}",
-                "" if g is None else f"{g.max_score:g}",
-                c.status,
-                c.best_date.date().isoformat() if c.best_date else "",
-            ]
-        writer.writerow(row)
-    writer.writerow(["Completion per exercise (%)", "", ""]
-                    + [v for pct in grid.exercise_completion for v in (pct, "", "", "")])
-    return out.getvalue()
+    return CohortProgress(cohort, tuple(exercises), rows)

@@ -24,6 +24,9 @@ from grader.sitebuild import pages as site
 log = get_plugin_logger("academy")
 ROOT_KEY = "academy_root"
 SUBMIT_SCRIPT = "assets/js/submit.js"
+LOOK_CSS = "assets/look.css"
+LOOK_SOURCE = Path(__file__).resolve().parents[1] / "service" / "static" / "academy" / "look.css"
+"""The palette, type and header the site shares with the academy's pages (one file, both use it)."""
 
 _state: dict[str, Any] = {}
 
@@ -44,6 +47,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         SUBMIT_SCRIPT not in [str(s) for s in config.extra_javascript]
     ):
         config.extra_javascript.append(SUBMIT_SCRIPT)
+    if LOOK_CSS not in [str(s) for s in config.extra_css]:
+        config.extra_css.insert(0, LOOK_CSS)
     return config
 
 
@@ -64,6 +69,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(page.src_uri) is not None:
             raise PluginError(f"docs/{page.src_uri} clashes with a generated page: remove it")
         files.append(File.generated(config, page.src_uri, content=page.markdown))
+    files.append(File.generated(config, LOOK_CSS, abs_src_path=str(LOOK_SOURCE)))
     existing = {f.src_uri for f in files.documentation_pages()}
     base_nav = site_nav.prune_nav(_state["base_nav"] or [], existing)
     config.nav = site_nav.site_nav(catalogue, base_nav, sorted(cards))

@@ -1,18 +1,18 @@
-"""The academy's HTML pages: the learner's progress, a submission, the manager's cohorts."""
+"""The academy's HTML pages: the learner's progress, a submission, the cohorts a person
+manages or tutors (each cohort's own pages are in `views/progress.py`)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 
 from grader.service import access, progress
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if access.managed_cohorts(request.user).exists():
+    if access.overseen_cohorts(request.user).exists():
         return redirect("cohorts")
     return redirect("me")
 
@@ -40,36 +40,7 @@ def submission(request: HttpRequest, submission_id: str) -> HttpResponse:
 
 @login_required
 def cohorts(request: HttpRequest) -> HttpResponse:
-    managed = access.managed_cohorts(request.user).prefetch_related("tracks")
-    if not managed.exists():
-        raise Http404("You do not manage any cohorts.")
-    return render(request, "academy/cohorts.html", {"cohorts": managed})
-
-
-def _managed_cohort(request: HttpRequest, slug: str):  # noqa: ANN202
-    cohort = access.managed_cohorts(request.user).filter(slug=slug).first()
-    if cohort is None:
-        raise Http404("There is no cohort with that name that you manage.")
-    return cohort
-
-
-@login_required
-def cohort(request: HttpRequest, slug: str) -> HttpResponse:
-    grid = progress.cohort_grid(_managed_cohort(request, slug))
-    rows = [(user, cells, grid.learner_completion(cells)) for user, cells in grid.rows]
-    return render(request, "academy/cohort.html", {
-        "grid": grid, "rows": rows,
-        "completion": list(zip(grid.exercises, grid.exercise_completion, strict=True)),
-    })
-
-
-@login_required
-def cohort_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    grid = progress.cohort_grid(_managed_cohort(request, slug))
-    response = HttpResponse(progress.grid_csv(grid), content_type="text/csv; charset=utf-8")
-    name = slugify(grid.cohort.slug) or "cohort"
-    response["Content-Disposition"] = f'attachment; filename="{name}-progress.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
+    overseen = access.overseen_cohorts(request.user).prefetch_related("tracks")
+    if not overseen.exists():
+        raise Http404("You do not manage or tutor any cohorts.")
+    return render(request, "academy/cohorts.html", {"cohorts": overseen})
