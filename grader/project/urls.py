@@ -8,7 +8,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from grader.service.signin import SignInForm
-from grader.service.views import api, feedback, pages, progress
+from grader.service.views import api, feedback, marking_api, pages, progress
+from grader.service.views import marking as marking_pages
 
 urlpatterns = [
     path("academy/", pages.home, name="home"),
@@ -31,10 +32,22 @@ urlpatterns = [
          {"export": "canvas"}, name="cohort-canvas"),
     path("academy/learners/<int:learner_id>/ksbs/", progress.learner_ksbs,
          name="learner-ksbs"),
+    path("academy/marking/", marking_pages.home, name="marking"),
+    path("academy/marking/<slug:slug>/<slug:exercise_id>/", marking_pages.exercise,
+         name="marking-exercise"),
+    path("academy/marking/<slug:slug>/<slug:exercise_id>/<uuid:submission_id>/<str:grade_id>/",
+         marking_pages.answer, name="marking-answer"),
+    path("academy/submissions/<uuid:submission_id>/history/", marking_pages.history,
+         name="marking-history"),
     path("academy/admin/", admin.site.urls),
     path("api/v1/session", api.session, name="api-session"),
     path("api/v1/submissions", api.submissions, name="api-submissions"),
     path("api/v1/submissions/<uuid:submission_id>", api.submission, name="api-submission"),
+    path("api/v1/marking", marking_api.marking_list, name="api-marking"),
+    path("api/v1/submissions/<uuid:submission_id>/marks/<str:grade_id>", marking_api.mark,
+         name="api-mark"),
+    path("api/v1/submissions/<uuid:submission_id>/history", marking_api.history,
+         name="api-history"),
     path("api/v1/cohorts/<slug:slug>/progress", progress.api_cohort_progress,
          name="api-cohort-progress"),
     path("api/v1/learners/<int:learner_id>/portfolio", progress.api_portfolio,

@@ -45,9 +45,11 @@ WRITTEN = "manual"
 class MarkError(Exception):
     """A mark that cannot be recorded; `status` is the HTTP status the API answers with."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, field: str = "") -> None:
         self.status = status
         self.message = message
+        self.field = field
+        """The form field at fault (`score`, `comment`), or empty."""
         super().__init__(message)
 
 
@@ -155,21 +157,24 @@ def parse_mark(data: Any) -> MarkInput:
     if not isinstance(data, dict):
         raise MarkError(400, 'Send a JSON object such as {"score": 2, "comment": "..."}.')
     score = data.get("score")
+    if score is None or (isinstance(score, str) and not score.strip()):
+        raise MarkError(400, "Give a score: a number such as 2 or 1.5.", "score")
     if isinstance(score, str):
         try:
             score = float(score.strip())
         except ValueError:
-            raise MarkError(400, f"The score must be a number; '{score[:40]}' is not.") from None
+            raise MarkError(400, f"The score must be a number; '{score[:40]}' is not.",
+                            "score") from None
     if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
-        raise MarkError(400, "The score must be a number, such as 2 or 1.5.")
+        raise MarkError(400, "The score must be a number, such as 2 or 1.5.", "score")
     comment = data.get("comment", "")
     if comment is None:
         comment = ""
     if not isinstance(comment, str):
-        raise MarkError(400, "The comment must be text.")
+        raise MarkError(400, "The comment must be text.", "comment")
     if len(comment) > MAX_COMMENT_CHARS:
         raise MarkError(400, f"The comment is {len(comment):,} characters long; "
-                             f"the most is {MAX_COMMENT_CHARS:,}.")
+                             f"the most is {MAX_COMMENT_CHARS:,}.", "comment")
     expected = data.get("graded_at")
     when = None
     if expected not in (None, ""):
@@ -206,7 +211,7 @@ def mark_answer(*, tutor: User, submission_id: Any, grade_id: str, mark: MarkInp
         maximum = float(cells[grade_id].get("max_score") or 0)
         if not 0 <= mark.score <= maximum:
             raise MarkError(400, f"The score must be from 0 to {maximum:g} for this answer; "
-                                 f"{mark.score:g} is outside that.")
+                                 f"{mark.score:g} is outside that.", "score")
         if mark.expected_graded_at is not None and mark.expected_graded_at != grade.graded_at:
             raise MarkError(409, "This submission was graded again after you opened it. "
                                  "Open it again to see the new result, then mark it.")

@@ -1,7 +1,9 @@
 """FAKE autograder, for queue and view tests that must not depend on grading speed.
 
 It never runs the notebook: a submission scores full marks unless an answer cell still
-raises NotImplementedError. The browser and durability tests use the real autograder.
+raises NotImplementedError. Written answers of the instructor notebook (manually graded
+cells) are reported unmarked, with their points, as the real autograder reports them. The
+browser and durability tests use the real autograder.
 """
 
 from __future__ import annotations
@@ -16,16 +18,25 @@ from grader.autograde.result import CellResult, GradeResult, Status
 FAKE_DELAY_ENV = "ACADEMY_FAKE_GRADE_SECONDS"
 
 
+def written_answers(source: Path) -> tuple[CellResult, ...]:
+    nb = json.loads(Path(source).read_text(encoding="utf-8"))
+    return tuple(
+        CellResult(meta["grade_id"], None, float(meta.get("points", 0)), kind="manual")
+        for meta in (c.get("metadata", {}).get("nbgrader", {}) for c in nb["cells"])
+        if meta.get("grade") and meta.get("solution"))
+
+
 def fake_autograde(source: Path, submission: Path, *, limits: object = None) -> GradeResult:
     time.sleep(float(os.environ.get(FAKE_DELAY_ENV, "0")))
     nb = json.loads(Path(submission).read_text(encoding="utf-8"))
     answers = [c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
     empty = any("NotImplementedError" in "".join(c["source"]) for c in answers)
     score = 0.0 if empty else 1.0
+    manual = written_answers(source)
     return GradeResult(
-        submission=str(submission), status=Status.GRADED, score=score, max_score=1.0,
-        needs_manual_grading=False,
-        cells=(CellResult("test", score, 1.0, message="" if score else "not done"),),
+        submission=str(submission), status=Status.GRADED, score=score,
+        max_score=1.0 + sum(c.max_score for c in manual), needs_manual_grading=bool(manual),
+        cells=(CellResult("test", score, 1.0, message="" if score else "not done"), *manual),
         feedback_html="<h1>Fake feedback</h1><script>parent.pwned = true</script>",
         duration_seconds=0.0,
     )

@@ -17,14 +17,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_sync_catalogue_copies_tracks_exercises_and_ksbs() -> None:
     out = io.StringIO()
     call_command("sync_catalogue", stdout=out)
-    assert "3 tracks, 4 exercises" in out.getvalue()
+    assert "3 tracks, 5 exercises" in out.getvalue()
     assert Track.objects.get(pk="apprentice-data").graded is True
     assert Track.objects.get(pk="everyone").graded is False
     ksbs = Exercise.objects.get(pk="fines-total").ksbs.values_list("code", flat=True)
     assert sorted(ksbs) == ["K8", "S2"]
     order = Track.objects.get(pk="apprentice-data").trackexercise_set.values_list(
         "exercise_id", flat=True)
-    assert list(order) == ["fines-count", "fines-total"]
+    assert list(order) == ["fines-count", "fines-total", "fines-report"]
 
 
 def test_issue_token_prints_a_token_stored_only_as_a_digest(people) -> None:  # noqa: ANN001

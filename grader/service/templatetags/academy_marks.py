@@ -1,0 +1,18 @@
+"""`{% marksheet sub as sheet %}`: the tutor's marks of a submission as the viewer may see
+them (see `grader.service.marksheet`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from grader.service.marksheet import Marksheet
+from grader.service.marksheet import marksheet as build
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def marksheet(context: dict[str, Any], sub: Any) -> Marksheet | None:
+    return build(sub, context["request"].user)
