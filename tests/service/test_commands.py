@@ -42,9 +42,18 @@ def test_demo_cohort_is_idempotent_and_queues_real_history(catalogue) -> None:  
     from grader.service.demo import load_demo
 
     first = load_demo()
-    assert [login.role for login in first] == ["manager", "learner", "learner", "learner"]
+    assert [login.role for login in first] == ["manager", "tutor", "learner", "learner",
+                                               "learner"]
     count = Submission.objects.count()
     assert count > 0 and Submission.objects.filter(status="graded").count() == count
+    # The tutor tutors the demo cohort and has written answers to mark, in the learner's
+    # own words (not the model answer).
+    cohort = Cohort.objects.get()
+    assert [u.email for u in cohort.tutors.all()] == [first[1].email]
+    waiting = Submission.objects.filter(awaiting_marking=True)
+    assert waiting.exists()
+    assert all("I would check the gaps" in text for sub in waiting
+               for text in sub.written_answers.values())
     second = load_demo()
     assert Submission.objects.count() == count and Cohort.objects.count() == 1
     assert first[0].password != second[0].password
