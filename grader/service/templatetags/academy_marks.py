@@ -16,3 +16,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def marksheet(context: dict[str, Any], sub: Any) -> Marksheet | None:
     return build(sub, context["request"].user)
+
+
+@register.filter
+def points(value: float | None) -> str:
+    """A score as people write it: 2, 2.5, 1.25 (never 2.50); empty for None."""
+    return "" if value is None else f"{float(value):g}"
