@@ -199,8 +199,8 @@ def mark_answer(*, tutor: User, submission_id: Any, grade_id: str, mark: MarkInp
     unless everything is right.
     """
     with transaction.atomic():
-        sub = (Submission.objects.select_for_update().filter(pk=submission_id)
-               .select_related("grade").first())
+        sub = (Submission.objects.select_for_update(of=("self",)).filter(pk=submission_id)
+               .select_related("grade").defer("notebook", "grade__feedback_html").first())
         if sub is None or not access.can_mark(tutor, sub):
             raise MarkError(404, "There is no submission with that id that you can mark.")
         grade = getattr(sub, "grade", None)
