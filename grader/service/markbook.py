@@ -90,6 +90,9 @@ class Question:
     """1 for the first written answer of the notebook."""
     max_score: float
     scheme: MarkScheme | None
+    automatic: float | None = None
+    """The autograder's score: 0 for an answer left as released (nothing to mark), else
+    None."""
 
     @property
     def points_html(self) -> SafeString:
@@ -113,6 +116,11 @@ class Answer:
     def html(self) -> SafeString:
         return render_markdown(self.text)
 
+    @property
+    def needs_mark(self) -> bool:
+        """No tutor's mark, and not left as released (which scores 0 by itself)."""
+        return self.mark is None and self.question.automatic is None
+
 
 def exercises_to_mark(cohort: Cohort) -> QuerySet[Exercise]:
     """Graded exercises of the cohort's tracks, in track order."""
@@ -126,10 +134,11 @@ def questions(exercise: Exercise, grade: Grade | None = None) -> list[Question]:
     else from the instructor notebook."""
     schemes = mark_schemes(exercise.pk, exercise.notebook)
     if grade is not None:
-        cells = [(c["grade_id"], float(c.get("max_score") or 0)) for c in written_answers(grade)]
+        cells = [(c["grade_id"], float(c.get("max_score") or 0), c.get("score"))
+                 for c in written_answers(grade)]
     else:
-        cells = [(s.grade_id, s.points) for s in schemes.values()]
-    return [Question(gid, i, points, schemes.get(gid)) for i, (gid, points)
+        cells = [(s.grade_id, s.points, None) for s in schemes.values()]
+    return [Question(gid, i, points, schemes.get(gid), auto) for i, (gid, points, auto)
             in enumerate(cells, start=1)]
 
 

@@ -74,6 +74,13 @@ def _written_ids(grade: Grade | None) -> list[str]:
     return [c["grade_id"] for c in written_answers(grade)]
 
 
+def unmarked_ids(grade: Grade | None) -> list[str]:
+    """Written answers the autograder left for a person (`score` None). An answer the
+    learner left as it was released already scores 0, as in nbgrader, and needs no tutor
+    (one may still mark it)."""
+    return [c["grade_id"] for c in written_answers(grade) if c.get("score") is None]
+
+
 # --- when a grade is recorded ------------------------------------------------------------
 
 
@@ -125,7 +132,7 @@ def refresh_totals(sub: Submission, grade: Grade | None) -> None:
                  sub.marks.filter(grade_id__in=list(maxima)).values_list("grade_id", "score")
                  if score <= maxima[gid]}
         total = float(grade.score) + sum(marks.values())
-        awaiting = any(gid not in marks for gid in maxima)
+        awaiting = any(gid not in marks for gid in unmarked_ids(grade))
     sub.total_score, sub.awaiting_marking = total, awaiting
     Submission.objects.filter(pk=sub.pk).update(total_score=total, awaiting_marking=awaiting)
 

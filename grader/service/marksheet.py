@@ -18,7 +18,8 @@ class MarkRow:
     grade_id: str
     max_score: float
     score: float | None
-    """None until marked, and for a learner until every answer is marked."""
+    """None until marked, and for a learner until every answer is marked; 0 for an answer
+    left as released."""
     comment: str
 
 
@@ -45,9 +46,10 @@ def marksheet(sub: Submission, viewer: User) -> Marksheet | None:
         return None
     released = viewer.pk != sub.learner_id or not sub.awaiting_marking
     marks = {m.grade_id: m for m in sub.marks.all()} if released else {}
+    # An answer left as released scores 0 from the autograder and needs no tutor.
     rows = tuple(
         MarkRow(i, c["grade_id"], float(c.get("max_score") or 0),
-                marks[c["grade_id"]].score if c["grade_id"] in marks else None,
+                marks[c["grade_id"]].score if c["grade_id"] in marks else c.get("score"),
                 marks[c["grade_id"]].comment if c["grade_id"] in marks else "")
         for i, c in enumerate(cells, start=1))
     return Marksheet(

@@ -14,14 +14,20 @@ import time
 from pathlib import Path
 
 from grader.autograde.result import CellResult, GradeResult, Status
+from grader.content.notebook import TEXT_STUB
 
 FAKE_DELAY_ENV = "ACADEMY_FAKE_GRADE_SECONDS"
 
 
-def written_answers(source: Path) -> tuple[CellResult, ...]:
+def written_answers(source: Path, sent: dict) -> tuple[CellResult, ...]:
+    """Like nbgrader: a written answer left as released ("YOUR ANSWER HERE") scores 0,
+    any other waits for a person (None)."""
     nb = json.loads(Path(source).read_text(encoding="utf-8"))
+    texts = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): "".join(c["source"])
+             for c in sent["cells"]}
     return tuple(
-        CellResult(meta["grade_id"], None, float(meta.get("points", 0)), kind="manual")
+        CellResult(meta["grade_id"], 0.0 if texts.get(meta["grade_id"]) == TEXT_STUB else None,
+                   float(meta.get("points", 0)), kind="manual")
         for meta in (c.get("metadata", {}).get("nbgrader", {}) for c in nb["cells"])
         if meta.get("grade") and meta.get("solution"))
 
@@ -32,7 +38,7 @@ def fake_autograde(source: Path, submission: Path, *, limits: object = None) -> 
     answers = [c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
     empty = any("NotImplementedError" in "".join(c["source"]) for c in answers)
     score = 0.0 if empty else 1.0
-    manual = written_answers(source)
+    manual = written_answers(source, nb)
     return GradeResult(
         submission=str(submission), status=Status.GRADED, score=score,
         max_score=1.0 + sum(c.max_score for c in manual), needs_manual_grading=bool(manual),

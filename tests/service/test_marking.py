@@ -89,6 +89,20 @@ def test_an_unchanged_answer_keeps_its_mark_and_a_changed_one_is_marked_again(
     assert not Mark.objects.filter(submission=bob).exists()
 
 
+def test_an_answer_left_as_released_scores_0_and_needs_no_tutor(awaiting) -> None:  # noqa: ANN001
+    sub = resubmit(awaiting["bob"], written(answer_why="Signs help.",
+                                            answer_limits="YOUR ANSWER HERE"))
+    sub.refresh_from_db()
+    assert sub.awaiting_marking is True and sub.total_score == 1.0
+    mark(awaiting["tess"], sub, "answer-why", 1.5)
+    sub.refresh_from_db()
+    assert sub.awaiting_marking is False and sub.total_score == 2.5
+    # A tutor may still mark it (and the mark counts).
+    mark(awaiting["tess"], sub, "answer-limits", 1)
+    sub.refresh_from_db()
+    assert sub.total_score == 3.5
+
+
 def test_bad_marks_are_refused_and_change_nothing(awaiting) -> None:  # noqa: ANN001
     tess, sub = awaiting["tess"], awaiting["ann_report"]
     cases = [

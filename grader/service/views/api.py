@@ -74,7 +74,8 @@ def _cell(cell: dict[str, Any], marks: dict[str, Any]) -> dict[str, Any]:
     if cell.get("kind") != marking.WRITTEN:
         return cell
     mark = marks.get(cell["grade_id"])
-    return {**cell, "score": mark.score if mark else None,
+    # Without a mark, the autograder's score: None, or 0 for an answer left as released.
+    return {**cell, "score": mark.score if mark else cell.get("score"),
             "comment": mark.comment if mark else ""}
 
 

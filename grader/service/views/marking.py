@@ -69,7 +69,7 @@ def exercise(request: HttpRequest, slug: str, exercise_id: str) -> HttpResponse:
             for sub, found in by_learner.items()]
     return render(request, "academy/marking/exercise.html", {
         "cohort": cohort, "exercise": ex, "questions": questions, "rows": rows,
-        "to_mark": sum(1 for a in answers if a.mark is None),
+        "to_mark": sum(1 for a in answers if a.needs_mark),
     })
 
 
