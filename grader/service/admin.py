@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from grader.service.grading import regrade
 from grader.service.models import (
     ApiToken,
     Cohort,
     Exercise,
     Grade,
     Ksb,
+    Mark,
+    MarkEvent,
     Standard,
     Submission,
     Track,
@@ -31,7 +36,7 @@ class AcademyUserAdmin(UserAdmin):
 class CohortAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "created_at")
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("tracks", "learners", "managers")
+    filter_horizontal = ("tracks", "learners", "managers", "tutors")
     search_fields = ("name", "slug")
 
 
@@ -68,16 +73,50 @@ class GradeInline(admin.StackedInline):
                        "cells", "duration_seconds", "attempt", "graded_at")
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Marks change only through the marking pages and API (which keep the history and the
+    totals right); the admin shows them."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class MarkInline(ReadOnlyInline):
+    model = Mark
+    fields = ("grade_id", "score", "comment", "marked_by", "marked_at")
+
+
+class MarkEventInline(ReadOnlyInline):
+    model = MarkEvent
+    verbose_name_plural = "marking history (append-only)"
+    fields = ("at", "by", "grade_id", "old_score", "new_score", "comment", "kind")
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ("exercise", "learner", "status", "attempts", "created_at")
-    list_filter = ("status", "exercise")
+    list_display = ("exercise", "learner", "status", "total_score", "awaiting_marking",
+                    "created_at")
+    list_filter = ("status", "awaiting_marking", "exercise")
     search_fields = ("learner__email", "exercise__id")
     exclude = ("notebook",)
     readonly_fields = ("id", "learner", "exercise", "filename", "size_bytes", "sha256", "source",
                        "status", "attempts", "attempt_token", "worker", "created_at",
-                       "queued_at", "started_at", "finished_at")
-    inlines = (GradeInline,)
+                       "queued_at", "started_at", "finished_at", "total_score",
+                       "awaiting_marking", "written_answers")
+    inlines = (GradeInline, MarkInline, MarkEventInline)
+    actions = ("grade_again",)
+
+    @admin.action(description="Grade again (tutors' marks are kept)")
+    def grade_again(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
+        queued = sum(regrade(pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{queued} submission(s) queued to be graded again; "
+                          "unfinished ones were left alone.", messages.INFO)
 
 
 @admin.register(ApiToken)

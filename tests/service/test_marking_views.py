@@ -246,3 +246,21 @@ def test_the_learner_sees_marks_only_once_every_answer_is_marked(awaiting) -> No
     for text in (page, feedback, json.dumps(body)):
         assert MODEL_ANSWER not in text and MARKING_POINTS not in text
     assert ann.get(f"/api/v1/submissions/{sub.pk}/history").status_code == 404
+
+
+def test_admin_shows_marks_read_only_and_grades_again_keeping_them(awaiting, make_user) -> None:  # noqa: ANN001
+    admin_user = make_user("ada.admin@camden.example", role="admin", is_staff=True,
+                           is_superuser=True)
+    sub = awaiting["ann_report"]
+    put_mark(client_for(awaiting["tess"]), sub, "answer-why", {"score": 2, "comment": "Ok."})
+    before = Submission.objects.get(pk=sub.pk).grade.graded_at
+    client = client_for(admin_user)
+    page = client.get(f"/academy/admin/academy/submission/{sub.pk}/change/").content.decode()
+    assert "marking history (append-only)" in page.lower() and "Ok." in page
+    assert 'name="total_score"' not in page  # shown, never edited by hand
+    response = client.post("/academy/admin/academy/submission/", {
+        "action": "grade_again", "_selected_action": [str(sub.pk)]})
+    assert response.status_code == 302
+    regraded = Submission.objects.get(pk=sub.pk)  # the queue runs at once in these tests
+    assert regraded.status == "graded" and regraded.grade.graded_at != before
+    assert regraded.total_score == 3.0 and Mark.objects.get(submission=sub).score == 2.0
