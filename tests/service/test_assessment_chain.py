@@ -172,6 +172,9 @@ def test_apprentice_submits_tutor_marks_from_the_keyboard_learner_sees_the_marks
     assert "Two sound limits." in feedback.inner_text()
     learner.goto(f"{service}/exercises/{REPORT}/")
     assert learner.locator("[data-academy='score']").inner_text() == "Score: 5.5 out of 6 (92%)"
+    audit = open_page(browser, service, problems, bypass_csp=True)  # axe runs inline script
+    sign_in(audit, service, tutors["ann"].email, f"/academy/submissions/{sub_id}/")
+    axe["learner's submission with marks"] = axe_violations(audit)
 
     # --- Step 4: the manager sees `passed` in the grid and on the KSB page (progress). ----
     # --- Step 5: the portfolio's manifest.json lists the evidence (progress). -------------

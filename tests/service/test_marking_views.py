@@ -264,3 +264,29 @@ def test_admin_shows_marks_read_only_and_grades_again_keeping_them(awaiting, mak
     regraded = Submission.objects.get(pk=sub.pk)  # the queue runs at once in these tests
     assert regraded.status == "graded" and regraded.grade.graded_at != before
     assert regraded.total_score == 3.0 and Mark.objects.get(submission=sub).score == 2.0
+
+
+def test_opening_an_answer_takes_as_many_queries_for_a_big_cohort(awaiting, make_user) -> None:  # noqa: ANN001
+    from academy_helpers import REPORT, written
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tess = client_for(awaiting["tess"])
+    url = pages(awaiting)["answer"]
+
+    def queries() -> int:
+        tess.get(url)  # warm
+        with CaptureQueriesContext(connection) as captured:
+            assert tess.get(url).status_code == 200
+        return len(captured)
+
+    small = queries()
+    for i in range(6):
+        learner = make_user(f"extra{i}.learner@camden.example")
+        awaiting["alpha"].learners.add(learner)
+        client = Client()
+        client.force_login(learner)
+        assert client.post("/api/v1/submissions", {"exercise": REPORT, "notebook":
+                           SimpleUploadedFile("n.ipynb", written())}).status_code == 201
+    assert queries() == small
