@@ -36,7 +36,7 @@ def _exercise(cohort: Cohort, exercise_id: str) -> Exercise:
 
 def _order(request: HttpRequest) -> markbook.Order:
     value = request.GET.get("by", "")
-    return markbook.Order(value) if value in markbook.Order.__members__.values() \
+    return markbook.Order(value) if value in {o.value for o in markbook.Order} \
         else markbook.Order.QUESTION
 
 
