@@ -44,9 +44,11 @@ class Person:
 class ImportReport:
     cohort: str
     created: int
-    """People new to the academy (they sign in once an admin sets their password)."""
+    """People new to the academy."""
     added: int
     """People added to the cohort (new or existing)."""
+    new_people: tuple[int, ...] = ()
+    """Ids of the people new to the academy (to invite)."""
 
 
 class CohortImportError(Exception):
@@ -137,7 +139,7 @@ def import_cohort(
         slug=slugify(cohort_name)[:50], defaults={"name": cohort_name})
     if tracks:
         cohort.tracks.add(*tracks)
-    created = 0
+    created: list[int] = []
     for p in people:
         first, last = _split_name(p.name)
         user, is_new = User.objects.get_or_create(username=p.email, defaults={
@@ -145,7 +147,7 @@ def import_cohort(
             "role": p.role if p.role in Role.values else Role.LEARNER})
         if is_new:
             user.set_unusable_password()
-            created += 1
+            created.append(user.pk)
         if p.role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
         if p.role in (Role.MANAGER, Role.ADMIN) and p.role != user.role:
@@ -153,4 +155,4 @@ def import_cohort(
         user.save()
         _membership(cohort, p.role).add(user)
     log.info("imported %d people into cohort %s", len(people), cohort.slug)
-    return ImportReport(cohort.slug, created, len(people))
+    return ImportReport(cohort.slug, len(created), len(people), tuple(created))

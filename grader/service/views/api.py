@@ -10,8 +10,8 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from grader.service import access, intake, marking
-from grader.service.models import Exercise, Submission, User
+from grader.service import access, access_log, intake, marking
+from grader.service.models import AccessKind, Exercise, Submission, User
 
 
 def error(status: int, message: str) -> JsonResponse:
@@ -164,4 +164,5 @@ def submission(request: HttpRequest, submission_id: str) -> JsonResponse:
     )
     if sub is None:
         return error(404, "There is no submission with that id that you can see.")
+    access_log.record_submission(request.user, sub, AccessKind.SUBMISSION)
     return JsonResponse(serialise(sub, viewer=request.user))

@@ -16,8 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from grader.service import access
+from grader.service import access, access_log
 from grader.service.marksheet import marksheet
+from grader.service.models import AccessKind
 
 FEEDBACK_CSP = (
     "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -30,11 +31,12 @@ FEEDBACK_CSP = (
 def feedback(request: HttpRequest, submission_id: str) -> HttpResponse:
     sub = (
         access.visible_submissions(request.user)
-        .select_related("grade").filter(pk=submission_id).first()
+        .select_related("grade", "exercise").defer("notebook").filter(pk=submission_id).first()
     )
     grade = getattr(sub, "grade", None) if sub else None
     if grade is None or not grade.feedback_html:
         raise Http404("There is no feedback with that id that you can see.")
+    access_log.record_submission(request.user, sub, AccessKind.FEEDBACK)
     page = grade.feedback_html
     sheet = marksheet(sub, request.user)
     if sheet is not None and sheet.released:

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from grader.service import access, markbook, marking
-from grader.service.models import Cohort, Exercise, MarkEvent, Submission
+from grader.service import access, access_log, markbook, marking
+from grader.service.models import AccessKind, Cohort, Exercise, MarkEvent, Submission
 from grader.service.models.marking import MAX_COMMENT_CHARS
 
 
@@ -89,6 +89,8 @@ def answer(request: HttpRequest, slug: str, exercise_id: str, submission_id: str
     found = markbook.one_answer(sub, grade_id)
     if found is None:
         raise Http404("That submission has no written answer with that id.")
+    if request.method == "GET":
+        access_log.record_submission(request.user, sub, AccessKind.ANSWER)
     order = _order(request)
     items = markbook.sequence(cohort, ex, request.user, order)
     previous, following, position = markbook.neighbours(items, (str(sub.pk), grade_id))
@@ -130,5 +132,6 @@ def history(request: HttpRequest, submission_id: str) -> HttpResponse:
            .select_related("learner", "exercise").defer("notebook").first())
     if sub is None:
         raise Http404("There is no submission with that id whose history you can see.")
+    access_log.record_submission(request.user, sub, AccessKind.HISTORY)
     events = MarkEvent.objects.filter(submission=sub).select_related("by")
     return render(request, "academy/marking/history.html", {"sub": sub, "events": events})

@@ -14,8 +14,8 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from grader.service import access, markbook, marking
-from grader.service.models import MarkEvent, Submission
+from grader.service import access, access_log, markbook, marking
+from grader.service.models import AccessKind, MarkEvent, Submission
 from grader.service.views.api import error, serialise
 
 SIGN_IN = "Sign in, or send an API token, to use this."
@@ -86,8 +86,11 @@ def history(request: HttpRequest, submission_id: str) -> JsonResponse:
     """Every change to a submission's marks, oldest first (tutors and managers of its cohort)."""
     if not request.user.is_authenticated:
         return error(401, SIGN_IN)
-    if not access.history_readers_see(request.user).filter(pk=submission_id).exists():
+    sub = (access.history_readers_see(request.user).filter(pk=submission_id)
+           .select_related("exercise").defer("notebook").first())
+    if sub is None:
         return error(404, "There is no submission with that id whose history you can see.")
+    access_log.record_submission(request.user, sub, AccessKind.HISTORY)
     events = MarkEvent.objects.filter(submission_id=submission_id).select_related("by")
     return JsonResponse({"events": [{
         "at": e.at.isoformat(),

@@ -7,7 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from grader.service import access, progress
+from grader.service import access, access_log, progress
+from grader.service.models import AccessKind
+
+ME_ACCESS_LOG = 5
+"""Latest looks at the learner's work shown on their progress page (all are on "Your data")."""
 
 
 @login_required
@@ -20,7 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     tracks = progress.learner_progress(request.user)
-    return render(request, "academy/me.html", {"tracks": tracks})
+    events = access_log.events_for(request.user)[:ME_ACCESS_LOG]
+    return render(request, "academy/me.html", {"tracks": tracks, "events": events})
 
 
 @login_required
@@ -32,6 +37,7 @@ def submission(request: HttpRequest, submission_id: str) -> HttpResponse:
     )
     if sub is None:
         raise Http404("There is no submission with that id that you can see.")
+    access_log.record_submission(request.user, sub, AccessKind.SUBMISSION)
     return render(request, "academy/submission.html", {
         "sub": sub, "grade": getattr(sub, "grade", None),
         "is_own": sub.learner_id == request.user.pk,

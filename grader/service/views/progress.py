@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from grader.service import access, exports, ksb, portfolio, progress
+from grader.service import access, access_log, exports, ksb, portfolio, progress
 from grader.service.at_risk import AtRiskRule, at_risk
 from grader.service.charts import pass_chart
-from grader.service.models import Cohort, User
+from grader.service.models import AccessKind, Cohort, User
 from grader.service.views.api import error
 
 NO_COHORT = "There is no cohort with that name that you manage or tutor."
@@ -88,6 +88,7 @@ def cohort_export(request: HttpRequest, slug: str, export: str) -> HttpResponse:
 def learner_ksbs(request: HttpRequest, learner_id: int) -> HttpResponse:
     """One apprentice's KSB page: every code, its evidence, or why it needs the workplace."""
     learner = visible_learner(request.user, learner_id)
+    access_log.record(request.user, learner, AccessKind.KSB_PAGE)
     return render(request, "academy/learner_ksbs.html", {
         "learner": learner, "standards": ksb.learner_ksbs(learner),
         "is_own": learner.pk == request.user.pk, "statuses": ksb.KsbStatus})
@@ -133,6 +134,7 @@ def api_portfolio(request: HttpRequest, learner_id: int) -> HttpResponse:
     learner = access.visible_learners(request.user).filter(pk=learner_id).first()
     if learner is None:
         return error(404, NO_LEARNER)
+    access_log.record(request.user, learner, AccessKind.PORTFOLIO)
     built = portfolio.build_portfolio(learner)
     response = HttpResponse(built.data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{built.filename}"'

@@ -1,0 +1,94 @@
+"""Self-study progress kept on the server, for people who choose it.
+
+Progress lives in the browser (docs/assets/js/progress.js) unless a signed-in person opts
+in. Then each page of the course site sends what the browser holds, the server merges it
+with what it has (a state is never lowered), and the browser takes the merged result: the
+same progress on every device. Opting out deletes the server's copy. Nobody else can read
+a person's records: managers and academy leads see only counts (grader/service/uptake.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from grader.service import staff
+from grader.service.models import StudyProgress, User
+
+log = logging.getLogger(__name__)
+
+RANK = {"started": 1, "read": 2, "done": 2}
+"""As progress.js: "done" (an exercise's checks pass) and "read" (a lesson) are never lowered."""
+STATES = {"lesson": frozenset({"read"}), "exercise": frozenset({"started", "done"})}
+KEY = re.compile(r"^(lesson|exercise):[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
+MAX_ITEMS = 2000
+"""More keys than the whole catalogue has, many times over: a bigger body is refused."""
+
+
+class ProgressError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def check_items(items: object) -> dict[str, str]:
+    """The `items` object progress.js keeps, checked: every key and state must be one of its."""
+    if not isinstance(items, dict):
+        raise ProgressError("Send {\"items\": {<key>: <state>}}, as the course site keeps it.")
+    if len(items) > MAX_ITEMS:
+        raise ProgressError(f"Send at most {MAX_ITEMS} items; this has {len(items)}.")
+    for key, state in items.items():
+        match = KEY.match(key) if isinstance(key, str) else None
+        if match is None:
+            raise ProgressError(f"'{key}' is not a lesson or exercise key.")
+        if state not in STATES[match.group(1)]:
+            raise ProgressError(f"'{state}' is not a state of {key}: use one of "
+                                f"{', '.join(sorted(STATES[match.group(1)]))}.")
+    return items
+
+
+def items_of(user: User) -> dict[str, str]:
+    return dict(StudyProgress.objects.filter(user=user).values_list("key", "state"))
+
+
+@transaction.atomic
+def merge(user: User, items: dict[str, str]) -> dict[str, str]:
+    """Add the browser's items to the person's records (a state is never lowered); return
+    everything the server holds, for the browser to take."""
+    if user.keeps_progress_since is None:
+        raise ProgressError("Choose to keep your progress on the server first.")
+    now = timezone.now()
+    held = {p.key: p for p in StudyProgress.objects.select_for_update().filter(user=user)}
+    new = []
+    for key, state in check_items(items).items():
+        row = held.get(key)
+        if row is None:
+            new.append(StudyProgress(user=user, key=key, state=state, first_at=now,
+                                     updated_at=now))
+        elif RANK[state] > RANK[row.state]:
+            row.state, row.updated_at = state, now
+            row.save(update_fields=["state", "updated_at"])
+    StudyProgress.objects.bulk_create(new)
+    return items_of(user)
+
+
+def opt_in(user: User) -> None:
+    if user.keeps_progress_since is None:
+        user.keeps_progress_since = timezone.now()
+        user.save(update_fields=["keeps_progress_since"])
+        log.info("person %s keeps self-study progress on the server", user.pk)
+    staff.fill_area(user)
+
+
+@transaction.atomic
+def opt_out(user: User) -> int:
+    """Stop keeping progress on the server and delete what it held; return how many went."""
+    deleted, _ = StudyProgress.objects.filter(user=user).delete()
+    user.keeps_progress_since = None
+    user.save(update_fields=["keeps_progress_since"])
+    log.info("person %s stopped keeping self-study progress (%d records deleted)",
+             user.pk, deleted)
+    return deleted
