@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -149,9 +149,21 @@ def erase_person(user: User) -> dict[str, int]:
         counts = _counts(user)
         for step in ERASE_STEPS:
             step(user)
-    if connection.vendor == "sqlite":
-        # Deleted rows are overwritten (secure_delete, settings.py); the write-ahead log may
-        # still hold old copies of the pages until it is checkpointed and truncated.
+        transaction.on_commit(_checkpoint)
+    return counts
+
+
+def _checkpoint() -> None:
+    """SQLite overwrites deleted rows (secure_delete, settings.py), but its write-ahead log
+    may still hold old copies of the pages: copy it back and empty it, once committed."""
+    if connection.vendor != "sqlite":
+        return
+    try:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return counts
+            busy = cursor.fetchone()[0]
+    except OperationalError as exc:
+        busy = str(exc)
+    if busy:
+        log.warning("after an erasure the database's write-ahead log could not be emptied "
+                    "(%s); SQLite empties it at its next checkpoint", busy)

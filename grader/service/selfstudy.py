@@ -12,7 +12,11 @@ from __future__ import annotations
 import logging
 import re
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from grader.service import staff
@@ -24,6 +28,9 @@ RANK = {"started": 1, "read": 2, "done": 2}
 """As progress.js: "done" (an exercise's checks pass) and "read" (a lesson) are never lowered."""
 STATES = {"lesson": frozenset({"read"}), "exercise": frozenset({"started", "done"})}
 KEY = re.compile(r"^(lesson|exercise):[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
+SYNC_COOKIE = "academy_keeps_progress"
+"""Set (to "1") while the signed-in person keeps progress on the server: progress.js calls
+the API only when it sees it, so nobody else's browser ever asks."""
 MAX_ITEMS = 2000
 """More keys than the whole catalogue has, many times over: a bigger body is refused."""
 
@@ -92,3 +99,24 @@ def opt_out(user: User) -> int:
     log.info("person %s stopped keeping self-study progress (%d records deleted)",
              user.pk, deleted)
     return deleted
+
+
+class ProgressCookieMiddleware:
+    """Keeps SYNC_COOKIE in step with the signed-in person's choice on every service page
+    (the course site's own files are served before this, and never touch it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        wanted = bool(user is not None and user.is_authenticated
+                      and user.keeps_progress_since is not None)
+        has = request.COOKIES.get(SYNC_COOKIE) == "1"
+        if wanted and not has:
+            response.set_cookie(SYNC_COOKIE, "1", max_age=settings.SESSION_COOKIE_AGE,
+                                secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+        elif has and not wanted:
+            response.delete_cookie(SYNC_COOKIE, samesite="Lax")
+        return response

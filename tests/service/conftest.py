@@ -175,3 +175,17 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., str]]:
     for proc in procs:
         proc.terminate()  # grader serve stops its worker and the web server
         proc.wait(60)
+
+
+@pytest.fixture
+def smtp(settings: object) -> Iterator[object]:
+    """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it (pytest-django
+    would otherwise use its in-memory backend). `smtp.inbox` holds what it received."""
+    from mail_helpers import SmtpServer
+
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield server
+    server.stop()

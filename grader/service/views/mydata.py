@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -151,4 +152,5 @@ def api_progress(request: HttpRequest) -> JsonResponse:
     else:
         items = selfstudy.items_of(user)
     return JsonResponse({"keeps_progress": user.keeps_progress_since is not None,
-                         "items": items, "page_url": reverse("self-study")})
+                         "items": items, "page_url": reverse("self-study"),
+                         "csrf_token": get_token(request)})
