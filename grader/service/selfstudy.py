@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-
 from collections.abc import Callable
 
 from django.conf import settings
