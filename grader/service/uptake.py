@@ -157,10 +157,10 @@ def uptake_by_month(*, today: date | None = None) -> tuple[MonthCount, ...]:
         firsts[user_id] = min(day, firsts.get(user_id, day))
     if not firsts:
         return ()
-    today = today or timezone.localdate()
+    last = max(today or timezone.localdate(), *firsts.values()).replace(day=1)
     month = min(firsts.values()).replace(day=1)
     months = []
-    while month <= today.replace(day=1):
+    while month <= last:
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         count = sum(1 for day in firsts.values() if day < following)
         months.append(MonthCount(month, suppress([count], count)[1]))

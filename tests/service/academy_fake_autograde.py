@@ -46,3 +46,21 @@ def fake_autograde(source: Path, submission: Path, *, limits: object = None) -> 
         feedback_html="<h1>Fake feedback</h1><script>parent.pwned = true</script>",
         duration_seconds=0.0,
     )
+
+
+RECORD_ENV = "ACADEMY_FAKE_GRADE_RECORD"
+"""Where `recording_autograde` writes down everything it was given (test_minimisation.py)."""
+
+
+def recording_autograde(source: Path, submission: Path, **kwargs: object) -> GradeResult:
+    """The FAKE autograder, writing down its arguments, environment, current folder and the
+    files it was given, so a test can prove that no name or email reaches the grader."""
+    seen = {
+        "arguments": [str(source), str(submission), repr(kwargs)],
+        "environment": dict(os.environ),
+        "folder": sorted(str(p) for p in Path(submission).parent.rglob("*")),
+        "files": [Path(source).read_text(encoding="utf-8"),
+                  Path(submission).read_text(encoding="utf-8")],
+    }
+    Path(os.environ[RECORD_ENV]).write_text(json.dumps(seen), encoding="utf-8")
+    return fake_autograde(source, submission)
