@@ -81,7 +81,8 @@ def refused(request: HttpRequest) -> HttpResponse:
     """Why sign-in with Microsoft did not work, and whom to ask."""
     reason = request.session.pop(oidc.REFUSAL_SESSION_KEY, "")
     return render(request, "academy/signin_refused.html", {
-        "reason": reason, "reasons": oidc.Refusal, "contact": settings.ACADEMY_CONTACT,
+        "reason": reason, "reasons": {r.name: r.value for r in oidc.Refusal},
+        "contact": settings.ACADEMY_CONTACT,
         "contact_email": settings.ACADEMY_CONTACT_EMAIL}, status=403 if reason else 200)
 
 
