@@ -78,7 +78,8 @@ def test_sign_in_with_microsoft_and_every_refusal(
     page = open_page(browser, problems)
     sign_in_with_microsoft(page, url, "nobody.new@camden.example")
     page.wait_for_url(f"{url}/academy/login/refused/")
-    assert page.get_by_role("heading", level=1).inner_text() == "You are not enrolled in the academy"
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "You are not enrolled in the academy"
     assert "ask your manager to add you to a cohort" in page.locator("main").inner_text()
     axe["not enrolled"] = axe_violations(page)
     assert not signed_in(page, url)

@@ -161,7 +161,8 @@ def test_invitation_reset_and_the_data_charter_pages(
         time.sleep(0.3)
     assert page.request.get(f"{url}/api/v1/me/progress").json()["items"] == {
         "lesson:everyone/count-fines": "read"}
-    page.get_by_role("link", name="Privacy notice", exact=True).click()  # the site's footer links it
+    # The course site's footer links the privacy notice.
+    page.get_by_role("link", name="Privacy notice", exact=True).click()
     page.wait_for_url(f"{url}/academy/privacy/")
     page.goto(f"{url}/academy/me/self-study/")
     assert "lesson:everyone/count-fines" in page.locator("main").inner_text()
