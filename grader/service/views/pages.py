@@ -20,7 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     tracks = progress.learner_progress(request.user)
-    return render(request, "academy/me.html", {"tracks": tracks})
+    return render(request, "academy/me.html", {
+        "tracks": tracks, "learner": request.user, "is_own": True})
 
 
 @login_required
