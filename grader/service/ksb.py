@@ -59,6 +59,18 @@ class KsbStatus(StrEnum):
     NOT_YET = "not_yet"
     WORKPLACE = "workplace"
 
+    @property
+    def label(self) -> str:
+        """The status in words, as the KSB page shows it."""
+        return KSB_STATUS_LABELS[self]
+
+
+KSB_STATUS_LABELS = {
+    KsbStatus.EVIDENCED: "Evidence",
+    KsbStatus.NOT_YET: "No evidence yet",
+    KsbStatus.WORKPLACE: "Workplace evidence",
+}
+
 
 @dataclass(frozen=True)
 class Evidence:

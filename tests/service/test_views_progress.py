@@ -106,6 +106,9 @@ def test_grid_shows_states_in_words_the_at_risk_list_and_the_chart(staff) -> Non
     page = as_user(staff["meg"]).get("/academy/cohorts/alpha/").content.decode()
     assert 'class="state state--passed">Passed<' in page
     assert 'class="state state--needs_work">Needs work<' in page
+    legend = page.split('class="legend"')[1].split("</ul>")[0]
+    assert [s in legend for s in ("Not started", "Awaiting marking", "Needs work", "Passed")] \
+        == [True] * 4
     assert "Learners who passed" in page and "50%" in page
     assert "sent no work in the last 14 days, or when 2 or more" in page
     at_risk = page.split('id="at-risk"')[1].split('id="over-time"')[0]
@@ -158,6 +161,8 @@ def test_ksb_page_lists_evidence_comments_and_workplace_codes(staff) -> None:  #
     assert "Clear and careful." in text
     assert "K2: Security policy" in text and "which a notebook cannot know" in text
     assert "K8: Data quality risks" in text and "No evidence yet" in text
+    s2 = text.split("S2: Analyse data")[1].split("</h3>")[0]
+    assert 'class="state state--evidenced">Evidence<' in s2
     assert f"/api/v1/learners/{staff['ann'].pk}/portfolio" in text
 
 

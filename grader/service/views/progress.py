@@ -72,7 +72,7 @@ def cohort(request: HttpRequest, slug: str) -> HttpResponse:
     rule = AtRiskRule.from_settings()
     return render(request, "academy/cohort.html", {
         "progress": data, "rule": rule, "at_risk": at_risk(data, rule),
-        "chart": pass_chart(data.pass_dates()), "states": progress.State,
+        "chart": pass_chart(data.pass_dates()), "states": list(progress.State),
         "table": big_table("academy/grid_table.html", {"progress": data, **grid_badges()}),
     })
 
@@ -118,7 +118,7 @@ def learner_ksbs(request: HttpRequest, learner_id: int) -> HttpResponse:
     learner = visible_learner(request.user, learner_id)
     return render(request, "academy/learner_ksbs.html", {
         "learner": learner, "standards": ksb.learner_ksbs(learner),
-        "is_own": learner.pk == request.user.pk, "statuses": ksb.KsbStatus})
+        "is_own": learner.pk == request.user.pk})
 
 
 # The JSON API (same token and session rules and error shape as views/api.py).
