@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(tempfile.mkdtemp(prefix="progress-bench-"))
 log = logging.getLogger("bench")
 TARGET_MS = 300
+NOTEBOOK = REPO / "exercises" / "da-parking-clean" / "da-parking-clean.ipynb"
 SEED = 20261129
 PAGES = {
     "cohort grid": "/academy/cohorts/bench/",
@@ -99,7 +100,8 @@ def build(learners: int, exercises: int, submissions: int) -> object:
     cohort.tracks.add(track)
     cohort.learners.add(*people)
     cohort.managers.add(manager)
-    now, notebook = timezone.now(), b'{"cells": [], "nbformat": 4, "nbformat_minor": 5}'
+    # A real notebook (about 10 KB), so the rows weigh what real submissions weigh.
+    now, notebook = timezone.now(), NOTEBOOK.read_bytes()
     pairs = [(u, e) for u in people for e in exs]
     rng.shuffle(pairs)
     subs = []
