@@ -41,6 +41,7 @@ def urls_of(p) -> dict[str, str]:  # noqa: ANN001
         "csv": "/academy/cohorts/alpha/progress.csv",
         "moodle": "/academy/cohorts/alpha/export/moodle.csv",
         "canvas": "/academy/cohorts/alpha/export/canvas.csv",
+        "learner": f"/academy/learners/{ann}/",
         "ksbs": f"/academy/learners/{ann}/ksbs/",
         "api-progress": "/api/v1/cohorts/alpha/progress",
         "api-portfolio": f"/api/v1/learners/{ann}/portfolio",
@@ -55,6 +56,7 @@ EXPECTED = {
     "csv":            (302, 404, 404, 404, 200, 404, 200),
     "moodle":         (302, 404, 404, 404, 200, 404, 200),
     "canvas":         (302, 404, 404, 404, 200, 404, 200),
+    "learner":        (302, 200, 404, 404, 200, 404, 200),
     "ksbs":           (302, 200, 404, 404, 200, 404, 200),
     "api-progress":   (401, 404, 404, 404, 200, 404, 200),
     "api-portfolio":  (401, 200, 404, 404, 200, 404, 200),
@@ -66,6 +68,13 @@ def test_every_progress_page_checks_who_is_asking(staff, url: str) -> None:  # n
     users = (None, *(staff[k] for k in ("ann", "bob", "cat", "meg", "max", "tia")))
     got = tuple(as_user(u).get(urls_of(staff)[url]).status_code for u in users)
     assert got == EXPECTED[url], f"{url}: {got}"
+
+
+def test_learner_page_for_a_tutor_shows_states_and_attempts(staff) -> None:  # noqa: ANN001
+    page = as_user(staff["tia"]).get(f"/academy/learners/{staff['bob'].pk}/").content.decode()
+    assert "Progress: Bob Learner" in page and "My progress</h1>" not in page
+    assert 'class="state state--needs_work">Needs work<' in page
+    assert "Every attempt at Fines per street" in page
 
 
 def test_api_errors_are_json_and_say_what_is_wrong(staff) -> None:  # noqa: ANN001
