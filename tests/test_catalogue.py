@@ -442,3 +442,11 @@ def test_bad_pass_mark_names_the_file_and_the_key(
     assert problems_of(root) == [Problem(EXERCISES_YML, "exercises[0].pass_percent", message)]
     root = make_repo(tmp_path / "t", tracks={"street-data": track(pass_percent=value)})
     assert problems_of(root) == [Problem(TRACK_YML, "pass_percent", message)]
+
+
+def test_every_workplace_only_code_of_the_real_standards_says_why() -> None:
+    """The KSB page and the portfolio show the reason; it lives in courses/standards.yml."""
+    cat = load_catalogue(Path(__file__).resolve().parents[1])
+    missing = [f"{s.id} {k.code}" for s in cat.standards.values() for k in s.ksbs
+               if k.workplace_only and not (k.workplace_reason or "").strip()]
+    assert missing == []

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import jinja2
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -152,6 +153,15 @@ TEMPLATES = [
                 "grader.service.context.academy_nav",
             ],
         },
+    },
+    {
+        # Only for the tables of a whole cohort (30,000 cells for 500 learners x 60
+        # exercises): Jinja2 renders them about ten times faster than Django's engine.
+        # Templates in grader/service/jinja2/; autoescaping on, undefined names are errors.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": True, "undefined": jinja2.StrictUndefined},
     },
 ]
 

@@ -47,6 +47,7 @@ urlpatterns = [
          {"export": "moodle"}, name="cohort-moodle"),
     path("academy/cohorts/<slug:slug>/export/canvas.csv", progress.cohort_export,
          {"export": "canvas"}, name="cohort-canvas"),
+    path("academy/learners/<int:learner_id>/", progress.learner, name="learner"),
     path("academy/learners/<int:learner_id>/ksbs/", progress.learner_ksbs,
          name="learner-ksbs"),
     path("academy/marking/", marking_pages.home, name="marking"),

@@ -80,7 +80,8 @@ def _step(top: int) -> int:
 
 def pass_chart(passed_at: Iterable[datetime], *, today: date | None = None) -> PassChart:
     """Week-by-week totals of passes from the first pass to this week."""
-    days = sorted(timezone.localtime(t).date() for t in passed_at)
+    zone = timezone.get_current_timezone()
+    days = sorted(t.astimezone(zone).date() for t in passed_at)
     if not days:
         return PassChart((), "", (), (), "No learner in this cohort has passed an exercise yet.")
     today = today or timezone.localdate()

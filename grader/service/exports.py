@@ -57,10 +57,7 @@ def exercise_column(exercise: Exercise) -> str:
 
 def gradebook_value(cell: Standing) -> str:
     """The best fully marked percent, or blank."""
-    marked = cell.marked
-    if marked is None or marked.percent is None:
-        return ""
-    return f"{marked.percent:.1f}"
+    return "" if cell.marked_percent is None else f"{cell.marked_percent:.1f}"
 
 
 def _percent(value: float | None) -> str:

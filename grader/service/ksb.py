@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from uuid import UUID
 
 from grader.service.models import Exercise, Ksb, Mark, Standard, Track, User
 from grader.service.progress import (
     CohortProgress,
     LearnerRow,
     Standing,
+    State,
     graded_attempts,
-    standing,
+    standings,
     track_exercises,
 )
 
@@ -59,13 +59,25 @@ class KsbStatus(StrEnum):
     NOT_YET = "not_yet"
     WORKPLACE = "workplace"
 
+    @property
+    def label(self) -> str:
+        """The status in words, as the KSB page shows it."""
+        return KSB_STATUS_LABELS[self]
+
+
+KSB_STATUS_LABELS = {
+    KsbStatus.EVIDENCED: "Evidence",
+    KsbStatus.NOT_YET: "No evidence yet",
+    KsbStatus.WORKPLACE: "Workplace evidence",
+}
+
 
 @dataclass(frozen=True)
 class Evidence:
     """One passed exercise that evidences a code: the submission that passed it."""
 
     exercise: Exercise
-    submission_id: UUID
+    submission_id: str
     date: datetime
     score: float
     max_score: float
@@ -119,20 +131,19 @@ def learner_ksbs(learner: User) -> tuple[StandardEvidence, ...]:
     """Every code of the standards of the learner's graded tracks, with its evidence."""
     tracks = learner_tracks(learner)
     exercises = track_exercises(Track.objects.filter(pk__in=[t.pk for t in tracks]))
-    standings: dict[str, Standing] = {}
     attempts = graded_attempts([learner.pk], [e.pk for e in exercises])
-    for ex in exercises:
-        standings[ex.pk] = standing(attempts.get((learner.pk, ex.pk), ()), ex.pass_percent)
-    passed = {ex.pk: ex for ex in exercises if standings[ex.pk].done}
-    marks: dict[UUID, list[Mark]] = defaultdict(list)
+    cells: dict[str, Standing] = dict(zip(
+        [e.pk for e in exercises], standings(attempts, learner.pk, exercises), strict=True))
+    passed = {ex.pk: ex for ex in exercises if cells[ex.pk].done}
+    marks: dict[str, list[Mark]] = defaultdict(list)
     for mark in Mark.objects.filter(
-            submission_id__in=[standings[e].best.submission_id for e in passed]
+            submission_id__in=[cells[e].best.submission_id for e in passed]
     ).order_by("submission_id", "id"):
-        marks[mark.submission_id].append(mark)
+        marks[str(mark.submission_id)].append(mark)
     codes = exercise_codes(passed.values())
     by_code: dict[str, list[Evidence]] = defaultdict(list)
     for ex_id, ex in passed.items():
-        best = standings[ex_id].best
+        best = cells[ex_id].best
         sub_marks = tuple(marks[best.submission_id])
         item = Evidence(ex, best.submission_id, best.created_at, best.total_score,
                         best.max_score, best.percent or 0.0,
@@ -148,16 +159,32 @@ def learner_ksbs(learner: User) -> tuple[StandardEvidence, ...]:
     )
 
 
-def evidence_by_code(row: LearnerRow, progress: CohortProgress,
-                     codes: dict[str, tuple[str, ...]],
-                     all_codes: Iterable[str]) -> dict[str, list[str]]:
-    """Code -> ids of the passed exercises evidencing it, for one learner of the cohort."""
-    found: dict[str, list[str]] = {code: [] for code in all_codes}
-    for ex, cell in zip(progress.exercises, row.cells, strict=True):
-        if cell.done:
-            for code in codes.get(ex.pk, ()):
-                found.setdefault(code, []).append(ex.pk)
-    return found
+class CodeIndex:
+    """For a cohort's exercises in grid order: the KSB codes each one evidences."""
+
+    def __init__(self, progress: CohortProgress) -> None:
+        codes = exercise_codes(progress.exercises)
+        self.columns = [(i, e.pk, codes[e.pk]) for i, e in enumerate(progress.exercises)
+                        if codes.get(e.pk)]
+
+    def evidence(self, row: LearnerRow,
+                 none: dict[str, Sequence[str]] | None = None) -> dict[str, Sequence[str]]:
+        """Code -> ids of the passed exercises evidencing it, for one learner; `none` (every
+        code with an empty sequence, from `empty`) adds the codes with no evidence."""
+        found: dict[str, list[str]] = {}
+        cells = row.cells
+        for i, exercise_id, codes in self.columns:
+            if cells[i].state is State.PASSED:
+                for code in codes:
+                    if code in found:
+                        found[code].append(exercise_id)
+                    else:
+                        found[code] = [exercise_id]
+        return {**none, **found} if none else found
+
+    @staticmethod
+    def empty(codes: Iterable[str]) -> dict[str, Sequence[str]]:
+        return dict.fromkeys(codes, ())
 
 
 @dataclass(frozen=True)
@@ -192,10 +219,10 @@ def cohort_standards(progress: CohortProgress) -> list[str]:
 def cohort_heatmap(progress: CohortProgress) -> Heatmap:
     """How many passed exercises evidence each code, for each learner of the cohort."""
     columns = tuple(ordered_ksbs(cohort_standards(progress)))
-    codes = exercise_codes(progress.exercises)
+    index = CodeIndex(progress)
     rows = []
     for row in progress.rows:
-        per_code = evidence_by_code(row, progress, codes, ())
+        per_code = index.evidence(row)
         rows.append(HeatmapRow(row.learner, tuple(
             None if k.workplace_only else len(per_code.get(k.code, ())) for k in columns)))
     return Heatmap(columns, tuple(rows))

@@ -26,7 +26,7 @@ import nh3
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from grader.service.ksb import Evidence, KsbStatus, StandardEvidence, learner_ksbs
+from grader.service.ksb import Evidence, StandardEvidence, learner_ksbs
 from grader.service.models import Mark, Submission, User
 
 STATIC = Path(__file__).resolve().parent / "static" / "academy"
@@ -144,7 +144,7 @@ def build_portfolio(learner: User, *, now: datetime | None = None) -> Portfolio:
     cells = {k: list(getattr(getattr(s, "grade", None), "cells", None) or [])
              for k, s in subs.items()}
     context = {"learner": learner, "standards": standards, "generated_at": now,
-               "css": stylesheet(), "statuses": KsbStatus}
+               "css": stylesheet()}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("index.html", render_to_string("academy/portfolio/index.html", context))

@@ -15,6 +15,8 @@ hold), and axe-core must find no violation of any impact on the marking pages.
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -176,8 +178,48 @@ def test_apprentice_submits_tutor_marks_from_the_keyboard_learner_sees_the_marks
     sign_in(audit, service, tutors["ann"].email, f"/academy/submissions/{sub_id}/")
     axe["learner's submission with marks"] = axe_violations(audit)
 
-    # --- Step 4: the manager sees `passed` in the grid and on the KSB page (progress). ----
-    # --- Step 5: the portfolio's manifest.json lists the evidence (progress). -------------
+    # --- Step 4: the manager sees `passed` in the grid and on the KSB page. ---------------
+    ann_id = tutors["ann"].pk
+    manager = open_page(browser, service, problems, bypass_csp=True)  # axe runs inline script
+    sign_in(manager, service, tutors["meg"].email, "/academy/cohorts/alpha/")
+    column = [h.strip() for h in manager.locator("table.grid thead th").all_inner_texts()]
+    report = next(i for i, h in enumerate(column) if h.startswith("Report on fines"))
+    ann_row = manager.locator("table.grid tbody tr", has_text="Ann Learner")
+    assert ann_row.locator("th, td").nth(report).inner_text().startswith("Passed")
+    assert "best 92%" in ann_row.locator("th, td").nth(report).inner_text()
+    axe["cohort grid"] = axe_violations(manager)
+    manager.get_by_role("link", name="KSB evidence for this cohort").click()
+    manager.wait_for_url("**/academy/cohorts/alpha/ksbs/")
+    axe["KSB heatmap"] = axe_violations(manager)
+    manager.goto(f"{service}/academy/learners/{ann_id}/")
+    axe["learner's progress, for the manager"] = axe_violations(manager)
+    manager.get_by_role("link", name="See the knowledge, skills and behaviours").click()
+    manager.wait_for_url(f"**/academy/learners/{ann_id}/ksbs/")
+    s2 = manager.locator(".ksb-list > li", has_text="S2:").inner_text()
+    assert "Evidence" in s2 and "Report on fines" in s2 and "Clear and to the point." in s2
+    axe["KSB page"] = axe_violations(manager)
+
+    # --- Step 5: the portfolio's manifest.json lists the evidence. ------------------------
+    with manager.expect_download() as download:
+        manager.get_by_role("link", name="Download the portfolio (zip)").click()
+    portfolio = tmp_path / "portfolio"
+    with zipfile.ZipFile(download.value.path()) as zf:
+        zf.extractall(portfolio)
+    manifest = json.loads((portfolio / "manifest.json").read_text())
+    (evidence,) = manifest["ksbs"]["S2"]["evidence"]
+    assert evidence["exercise"] == REPORT and evidence["submission"] == sub_id
+    assert evidence["score"] == 5.5 and evidence["max_score"] == 6
+    assert {m["comment"] for m in evidence["marks"]} == {
+        "Clear and to the point.", "Two sound limits."}
+    # The portfolio reads offline: opened from disk, it asks nothing of any host.
+    offline = browser.new_context(bypass_csp=True).new_page()
+    offline.on("request", lambda r: r.url.startswith("file://") or problems.append(r.url))
+    offline.goto((portfolio / "index.html").as_uri())
+    assert "Report on fines" in offline.locator("main").inner_text()
+    axe["portfolio index"] = axe_violations(offline)
+    offline.get_by_role("link", name="Report on fines").first.click()
+    assert "Two sound limits." in offline.locator("main").inner_text()
+    assert offline.evaluate("window.pwned") is None
 
     assert axe == {name: [] for name in axe}
     assert problems == []

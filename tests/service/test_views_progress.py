@@ -41,6 +41,7 @@ def urls_of(p) -> dict[str, str]:  # noqa: ANN001
         "csv": "/academy/cohorts/alpha/progress.csv",
         "moodle": "/academy/cohorts/alpha/export/moodle.csv",
         "canvas": "/academy/cohorts/alpha/export/canvas.csv",
+        "learner": f"/academy/learners/{ann}/",
         "ksbs": f"/academy/learners/{ann}/ksbs/",
         "api-progress": "/api/v1/cohorts/alpha/progress",
         "api-portfolio": f"/api/v1/learners/{ann}/portfolio",
@@ -55,6 +56,7 @@ EXPECTED = {
     "csv":            (302, 404, 404, 404, 200, 404, 200),
     "moodle":         (302, 404, 404, 404, 200, 404, 200),
     "canvas":         (302, 404, 404, 404, 200, 404, 200),
+    "learner":        (302, 200, 404, 404, 200, 404, 200),
     "ksbs":           (302, 200, 404, 404, 200, 404, 200),
     "api-progress":   (401, 404, 404, 404, 200, 404, 200),
     "api-portfolio":  (401, 200, 404, 404, 200, 404, 200),
@@ -66,6 +68,13 @@ def test_every_progress_page_checks_who_is_asking(staff, url: str) -> None:  # n
     users = (None, *(staff[k] for k in ("ann", "bob", "cat", "meg", "max", "tia")))
     got = tuple(as_user(u).get(urls_of(staff)[url]).status_code for u in users)
     assert got == EXPECTED[url], f"{url}: {got}"
+
+
+def test_learner_page_for_a_tutor_shows_states_and_attempts(staff) -> None:  # noqa: ANN001
+    page = as_user(staff["tia"]).get(f"/academy/learners/{staff['bob'].pk}/").content.decode()
+    assert "Progress: Bob Learner" in page and "My progress</h1>" not in page
+    assert 'class="state state--needs_work">Needs work<' in page
+    assert "Every attempt at Fines per street" in page
 
 
 def test_api_errors_are_json_and_say_what_is_wrong(staff) -> None:  # noqa: ANN001
@@ -106,6 +115,9 @@ def test_grid_shows_states_in_words_the_at_risk_list_and_the_chart(staff) -> Non
     page = as_user(staff["meg"]).get("/academy/cohorts/alpha/").content.decode()
     assert 'class="state state--passed">Passed<' in page
     assert 'class="state state--needs_work">Needs work<' in page
+    legend = page.split('class="legend"')[1].split("</ul>")[0]
+    assert [s in legend for s in ("Not started", "Awaiting marking", "Needs work", "Passed")] \
+        == [True] * 4
     assert "Learners who passed" in page and "50%" in page
     assert "sent no work in the last 14 days, or when 2 or more" in page
     at_risk = page.split('id="at-risk"')[1].split('id="over-time"')[0]
@@ -158,6 +170,8 @@ def test_ksb_page_lists_evidence_comments_and_workplace_codes(staff) -> None:  #
     assert "Clear and careful." in text
     assert "K2: Security policy" in text and "which a notebook cannot know" in text
     assert "K8: Data quality risks" in text and "No evidence yet" in text
+    s2 = text.split("S2: Analyse data")[1].split("</h3>")[0]
+    assert 'class="state state--evidenced">Evidence<' in s2
     assert f"/api/v1/learners/{staff['ann'].pk}/portfolio" in text
 
 

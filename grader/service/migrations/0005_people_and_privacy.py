@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('viewer_role', models.CharField(help_text='Why they could see it: tutor, manager or admin.', max_length=16)),
                 ('at', models.DateTimeField()),
-                ('kind', models.CharField(choices=[('submission', 'a submission'), ('feedback', 'the feedback on a submission'), ('answer', 'a written answer, to mark it'), ('history', 'the marking history of a submission'), ('ksb_page', 'your KSB page'), ('portfolio', 'your portfolio')], max_length=16)),
+                ('kind', models.CharField(choices=[('progress', 'your progress page'), ('submission', 'a submission'), ('feedback', 'the feedback on a submission'), ('answer', 'a written answer, to mark it'), ('history', 'the marking history of a submission'), ('ksb_page', 'your KSB page'), ('portfolio', 'your portfolio')], max_length=16)),
                 ('what', models.CharField(help_text='The exercise and the date it was sent.', max_length=300)),
                 ('submission_id', models.UUIDField(blank=True, null=True)),
                 ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_events', to=settings.AUTH_USER_MODEL)),

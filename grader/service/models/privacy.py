@@ -9,6 +9,7 @@ from django.db import models
 class AccessKind(models.TextChoices):
     """What someone other than the learner opened. The labels finish "They opened ..."."""
 
+    PROGRESS = "progress", "your progress page"
     SUBMISSION = "submission", "a submission"
     FEEDBACK = "feedback", "the feedback on a submission"
     ANSWER = "answer", "a written answer, to mark it"

@@ -25,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     tracks = progress.learner_progress(request.user)
     events = access_log.events_for(request.user)[:ME_ACCESS_LOG]
-    return render(request, "academy/me.html", {"tracks": tracks, "events": events})
+    return render(request, "academy/me.html", {
+        "tracks": tracks, "learner": request.user, "is_own": True, "events": events})
 
 
 @login_required
