@@ -103,6 +103,7 @@ def test_sign_in_with_microsoft_and_every_refusal(
     page.wait_for_url(f"{url}/academy/login/refused/")
     assert "did not confirm the email address" in page.locator("main").inner_text()
     assert not signed_in(page, url)
+    axe["unverified email"] = axe_violations(page)
     page.context.close()
 
     # After the refusals, a good token still works (the provider's next answer is untouched).

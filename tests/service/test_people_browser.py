@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 T = TypeVar("T")
 NEW_PASSWORD = "a-brand-new-password-9"
+ADDRESS_LIMIT = 4
 
 
 def in_thread(work: Callable[[], T]) -> T:
@@ -69,7 +70,9 @@ def service(people: dict[str, Any], make_user: Any, site_dir: Path, start_servic
     request = erasure.request_erasure(people["ann"])
     erasure.refuse(request, by=people["meg"], reason="Your apprenticeship evidence must be "
                    "kept until " + f"{timezone.now() + timedelta(days=400):%-d %B %Y}.")
-    return start_service(site_dir=site_dir, workers=0, **mail.env)
+    # A low limit of wrong links per address, reached at the end of the test.
+    return start_service(site_dir=site_dir, workers=0, **mail.env,
+                         ACADEMY_SIGNIN_MAX_FAILURES_PER_ADDRESS=str(ADDRESS_LIMIT))
 
 
 def test_invitation_reset_and_the_data_charter_pages(
@@ -181,6 +184,18 @@ def test_invitation_reset_and_the_data_charter_pages(
     assert "Supporting Communities" in table and "13" in table  # in all: 12 in Parks, and Ann
     assert "fewer than 10" in table  # Ann alone in "Not known"
     axe["uptake"] = axe_violations(page)
+    page.context.close()
+
+    # --- Wrong links, again and again from one address: throttled, and said plainly. ---
+    page = open_page(browser, problems)
+    for _ in range(ADDRESS_LIMIT):
+        page.goto(f"{url}/academy/invitation/not-a-real-link/")
+        if page.get_by_role("heading", level=1).inner_text() == "Too many attempts":
+            break
+    else:
+        raise AssertionError("wrong links were never throttled")
+    assert "Wait 15 minutes" in page.locator("main").inner_text()
+    axe["too many attempts"] = axe_violations(page)
     page.context.close()
 
     assert problems == []
