@@ -45,6 +45,11 @@ DEBUG = _flag("ACADEMY_DEBUG")
 ALLOWED_HOSTS = os.environ.get("ACADEMY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 HTTPS = _flag("ACADEMY_HTTPS")
 """True behind HTTPS: secure cookies, HSTS and redirects. Off for the local `make serve`."""
+if _flag("ACADEMY_TRUST_X_FORWARDED_PROTO"):
+    # Behind the council's TLS proxy, which sets X-Forwarded-Proto (and strips it from
+    # clients): requests count as HTTPS, so links built from them (the sign-in with
+    # Microsoft redirect URI, reset links) start with https://.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
