@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from grader.content.catalogue import (
+    DEFAULT_PASS_PERCENT,
     Audience,
     CatalogueError,
     Problem,
@@ -404,3 +405,48 @@ def test_json_schema_rejects_unknown_keys_like_the_models() -> None:
     track_schema = json_schema()["$defs"]["track"]
     assert track_schema["additionalProperties"] is False
     assert "audience" in track_schema["required"]
+
+
+# Pass marks
+
+
+def test_pass_mark_comes_from_the_exercise_else_its_folders_track(tmp_path: Path) -> None:
+    exercises = {"street-data": {"exercises": [
+        exercise(), exercise("fines-total", pass_percent=80)]}}
+    root = make_repo(tmp_path, tracks={"street-data": track(pass_percent=65)},
+                     exercises=exercises)
+    cat = load_catalogue(root)
+    assert cat.pass_percent("fines-count") == 65
+    assert cat.pass_percent("fines-total") == 80
+
+
+def test_pass_mark_defaults_to_half_when_no_track_sets_one(tmp_path: Path) -> None:
+    cat = load_catalogue(make_repo(tmp_path))
+    assert cat.track("street-data").pass_percent == DEFAULT_PASS_PERCENT == 50
+    assert cat.pass_percent("fines-count") == 50
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0, "'pass_percent' is 0: it should be greater than or equal to 1"),
+        (101, "'pass_percent' is 101: it should be less than or equal to 100"),
+        ("most", "'pass_percent' must be a whole number, not 'most'"),
+    ],
+)
+def test_bad_pass_mark_names_the_file_and_the_key(
+    tmp_path: Path, value: Any, message: str
+) -> None:
+    root = make_repo(tmp_path, exercises={"street-data": {"exercises": [
+        exercise(pass_percent=value)]}})
+    assert problems_of(root) == [Problem(EXERCISES_YML, "exercises[0].pass_percent", message)]
+    root = make_repo(tmp_path / "t", tracks={"street-data": track(pass_percent=value)})
+    assert problems_of(root) == [Problem(TRACK_YML, "pass_percent", message)]
+
+
+def test_every_workplace_only_code_of_the_real_standards_says_why() -> None:
+    """The KSB page and the portfolio show the reason; it lives in courses/standards.yml."""
+    cat = load_catalogue(Path(__file__).resolve().parents[1])
+    missing = [f"{s.id} {k.code}" for s in cat.standards.values() for k in s.ksbs
+               if k.workplace_only and not (k.workplace_reason or "").strip()]
+    assert missing == []

@@ -50,9 +50,14 @@ STANDARDS_FILE = "standards.yml"
 EXERCISES_FILE = "exercises.yml"
 TRACK_FILE = "track.yml"
 
+PassPercent = Annotated[int, Field(ge=1, le=100)]
+DEFAULT_PASS_PERCENT = 50
+"""The pass mark of a track that does not set `pass_percent`."""
+
 __all__ = [
-    "PATTERN_HINTS", "Audience", "Catalogue", "CatalogueError", "Exercise", "Ksb", "Lesson",
-    "Module", "Problem", "Standard", "Track", "json_schema", "load_catalogue", "read_catalogue",
+    "DEFAULT_PASS_PERCENT", "PATTERN_HINTS", "Audience", "Catalogue", "CatalogueError",
+    "Exercise", "Ksb", "Lesson", "Module", "Problem", "Standard", "Track", "json_schema",
+    "load_catalogue", "read_catalogue",
 ]
 
 
@@ -104,6 +109,12 @@ class Exercise(Strict):
     )
     ksbs: tuple[KsbCode, ...] = Field(default=(), description="KSBs this exercise evidences.")
     estimated_minutes: Minutes
+    pass_percent: PassPercent | None = Field(
+        default=None,
+        description="Pass mark: the percent of the whole score, tutor's marks included, a "
+        "learner needs. Leave it out to use the pass_percent of the track whose folder "
+        "holds this exercises.yml.",
+    )
 
 
 class Lesson(Strict):
@@ -152,6 +163,11 @@ class Track(Strict):
     estimated_hours: float = Field(gt=0, le=200)
     outcomes: tuple[Text, ...] = Field(min_length=1)
     modules: tuple[Module, ...] = Field(min_length=1)
+    pass_percent: PassPercent = Field(
+        default=DEFAULT_PASS_PERCENT,
+        description="Pass mark of the exercises in this track's exercises.yml that do not "
+        "set their own: the percent of the whole score, tutor's marks included.",
+    )
 
 
 class ExerciseList(Strict):
@@ -218,6 +234,17 @@ class Catalogue:
 
     def is_graded(self, exercise_id: str) -> bool:
         return any(t.audience is Audience.GRADED for t in self.tracks_using(exercise_id))
+
+    def pass_percent(self, exercise_id: str) -> int:
+        """The exercise's own pass mark, else that of the track whose folder defines it."""
+        exercise = self.exercises[exercise_id]
+        if exercise.pass_percent is not None:
+            return exercise.pass_percent
+        folder = Path(self.defined_in.get(exercise_id, "")).parent.name
+        for track in self.tracks:
+            if track.id == folder:
+                return track.pass_percent
+        return DEFAULT_PASS_PERCENT
 
 
 def read_catalogue(root: Path) -> tuple[Catalogue, tuple[Problem, ...]]:

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import jinja2
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -44,6 +45,11 @@ DEBUG = _flag("ACADEMY_DEBUG")
 ALLOWED_HOSTS = os.environ.get("ACADEMY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 HTTPS = _flag("ACADEMY_HTTPS")
 """True behind HTTPS: secure cookies, HSTS and redirects. Off for the local `make serve`."""
+if _flag("ACADEMY_TRUST_X_FORWARDED_PROTO"):
+    # Behind the council's TLS proxy, which sets X-Forwarded-Proto (and strips it from
+    # clients): requests count as HTTPS, so links built from them (the sign-in with
+    # Microsoft redirect URI, reset links) start with https://.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "grader.service.security.TokenAuthenticationMiddleware",
+    "grader.service.selfstudy.ProgressCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -86,6 +93,58 @@ LOGIN_URL = "/academy/login/"
 LOGIN_REDIRECT_URL = "/academy/"
 LOGOUT_REDIRECT_URL = "/academy/login/"
 
+# --- People: sign-in with Microsoft (OpenID Connect), email, invitations --------------------
+ACADEMY_BASE_URL = os.environ.get("ACADEMY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+"""The address people use, for links in emails sent without a request (invitations)."""
+ACADEMY_CONTACT = os.environ.get("ACADEMY_CONTACT", "the academy team")
+"""Whom to ask (a team name, said on pages): about access, erasure and the privacy notice."""
+ACADEMY_CONTACT_EMAIL = os.environ.get("ACADEMY_CONTACT_EMAIL", "")
+# mozilla-django-oidc does the protocol (grader/service/oidc.py adds discovery from the
+# issuer, and the audience, issuer and expiry checks of the ID token). Sign-in with
+# Microsoft is offered only when all three are set.
+ACADEMY_OIDC_ISSUER = os.environ.get("ACADEMY_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("ACADEMY_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("ACADEMY_OIDC_CLIENT_SECRET", "")
+ACADEMY_OIDC_ENABLED = bool(ACADEMY_OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET)
+OIDC_CREATE_USER = _flag("ACADEMY_OIDC_CREATE_USERS")
+"""Off: only people already imported into the academy can sign in with Microsoft."""
+ACADEMY_OIDC_DIRECTORATE_CLAIM = os.environ.get("ACADEMY_OIDC_DIRECTORATE_CLAIM", "")
+ACADEMY_OIDC_SERVICE_CLAIM = os.environ.get("ACADEMY_OIDC_SERVICE_CLAIM", "")
+"""Claims naming the person's directorate and service (Entra ID: e.g. `department`)."""
+ACADEMY_OIDC_LEEWAY_SECONDS = 60
+"""Clock difference allowed when checking an ID token's times."""
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_TIMEOUT = 15
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/academy/login/refused/"
+if ACADEMY_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("grader.service.oidc.AcademyOIDCBackend")
+
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("ACADEMY_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ACADEMY_SMTP_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("ACADEMY_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ACADEMY_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _flag("ACADEMY_SMTP_STARTTLS")
+EMAIL_USE_SSL = _flag("ACADEMY_SMTP_SSL")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("ACADEMY_EMAIL_FROM", "Camden Data Academy <academy@localhost>")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("ACADEMY_PASSWORD_RESET_HOURS", 24)) * 60 * 60
+ACADEMY_INVITATION_DAYS = int(os.environ.get("ACADEMY_INVITATION_DAYS", 7))
+"""An invitation link works once, for this many days."""
+
+# --- Retention (grader/service/retention.py, run daily and by `retention --dry-run`) --------
+ACADEMY_RETAIN_WORK_DAYS = int(os.environ.get("ACADEMY_RETAIN_WORK_DAYS", 365))
+"""Submissions, marks and feedback are deleted this long after the learner leaves their last
+cohort (the cohort's end date, or the day they were taken out of it)."""
+ACADEMY_RETAIN_ACCESS_LOG_DAYS = int(os.environ.get("ACADEMY_RETAIN_ACCESS_LOG_DAYS", 365))
+"""Entries of "who looked at my work" are deleted this long after they were made."""
+ACADEMY_SMALL_NUMBER = 10
+"""Uptake counts below this are shown as "fewer than 10" (the course's small-numbers rule)."""
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -96,8 +155,18 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "grader.service.context.academy_nav",
             ],
         },
+    },
+    {
+        # Only for the tables of a whole cohort (30,000 cells for 500 learners x 60
+        # exercises): Jinja2 renders them about ten times faster than Django's engine.
+        # Templates in grader/service/jinja2/; autoescaping on, undefined names are errors.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": True, "undefined": jinja2.StrictUndefined},
     },
 ]
 
@@ -106,10 +175,12 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _de
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions let the web server and the worker share one file without
     # "database is locked" errors; the test database is a file so that worker processes see it.
+    # secure_delete overwrites deleted rows, so an erased person's data is not left in the file.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA secure_delete=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(ACADEMY_DATA_DIR / "test-academy.sqlite3")}
 else:
@@ -163,6 +234,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 ACADEMY_RATE_LIMIT = int(os.environ.get("ACADEMY_RATE_LIMIT", 10))
 """Submissions a learner may make per window (stored submissions are counted)."""
 ACADEMY_RATE_WINDOW_SECONDS = int(os.environ.get("ACADEMY_RATE_WINDOW_SECONDS", 600))
+
+# --- Progress: the managers' at-risk list (explained on the cohort page) --------------------
+ACADEMY_AT_RISK_IDLE_DAYS = int(os.environ.get("ACADEMY_AT_RISK_IDLE_DAYS", 14))
+"""A learner who has sent nothing for this many days is at risk."""
+ACADEMY_AT_RISK_NEEDS_WORK = int(os.environ.get("ACADEMY_AT_RISK_NEEDS_WORK", 2))
+"""A learner with this many exercises or more in the state "needs work" is at risk."""
 
 # --- Grading queue (django-q2) -------------------------------------------------------------
 ACADEMY_GRADING_TIMEOUT = int(os.environ.get("ACADEMY_GRADING_TIMEOUT", 300))

@@ -3,7 +3,7 @@ so an id changed in a URL finds nothing rather than someone else's work."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from grader.service.models import Cohort, Exercise, Role, Submission, Track, User
 
@@ -35,11 +35,60 @@ def managed_cohorts(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(managers=user)
 
 
+def cohorts_tutored(user: User) -> QuerySet[Cohort]:
+    """Cohorts whose learners' written answers the user marks (admins are not tutors unless
+    a cohort names them: marking is a job given to a person)."""
+    if not user.is_authenticated or not user.is_active:
+        return Cohort.objects.none()
+    return Cohort.objects.filter(tutors=user)
+
+
+def _learners_of(cohorts: QuerySet[Cohort]) -> QuerySet[User]:
+    return User.objects.filter(learner_cohorts__in=cohorts).values("pk")
+
+
 def visible_submissions(user: User) -> QuerySet[Submission]:
-    """Submissions the user may read: their own, and their managed cohorts' learners'."""
+    """Submissions the user may read: their own, and the learners' of cohorts they manage
+    or tutor."""
     if not user.is_authenticated:
         return Submission.objects.none()
-    learner_ids = User.objects.filter(learner_cohorts__in=managed_cohorts(user)).values("pk")
-    return Submission.objects.filter(learner=user) | Submission.objects.filter(
-        learner__in=learner_ids
+    return (
+        Submission.objects.filter(learner=user)
+        | Submission.objects.filter(learner__in=_learners_of(managed_cohorts(user)))
+        | Submission.objects.filter(learner__in=_learners_of(cohorts_tutored(user)))
     )
+
+
+def can_mark(user: User, submission: Submission) -> bool:
+    """A tutor marks the work of the learners of the cohorts they tutor, never their own."""
+    return (
+        submission.learner_id != user.pk
+        and cohorts_tutored(user).filter(learners=submission.learner_id).exists()
+    )
+
+
+def history_readers_see(user: User) -> QuerySet[Submission]:
+    """Submissions whose marking history the user may read: the learners' of the cohorts
+    they tutor or manage (not the learner's own: they see marks and comments instead)."""
+    if not user.is_authenticated:
+        return Submission.objects.none()
+    cohorts = managed_cohorts(user) | cohorts_tutored(user)
+    return Submission.objects.filter(learner__in=_learners_of(cohorts)).exclude(learner=user)
+
+
+def overseen_cohorts(user: User) -> QuerySet[Cohort]:
+    """Cohorts whose progress, KSB evidence and exports the user may read: those they manage
+    or tutor (admins: every cohort)."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    return Cohort.objects.filter(
+        pk__in=(managed_cohorts(user) | cohorts_tutored(user)).values("pk"))
+
+
+def visible_learners(user: User) -> QuerySet[User]:
+    """People whose progress, KSB page and portfolio the user may see: themselves, and the
+    learners of the cohorts they manage or tutor."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    return User.objects.filter(
+        Q(pk=user.pk) | Q(pk__in=_learners_of(overseen_cohorts(user))))

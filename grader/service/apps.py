@@ -12,4 +12,6 @@ class AcademyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from grader.service import signin  # noqa: F401 - connects the sign-in signals
+        # Imported for their signal receivers: sign-in throttling, and the day a learner
+        # leaves their last cohort (retention counts from it).
+        from grader.service import retention, signin  # noqa: F401

@@ -33,10 +33,13 @@ def sync_catalogue(root: Path) -> SyncReport:
             id=std.id, defaults={"title": std.title, "level": std.level})
         for k in std.ksbs:
             ksbs[(std.id, k.code)], _ = Ksb.objects.update_or_create(
-                standard_id=std.id, code=k.code, defaults={"title": k.title})
+                standard_id=std.id, code=k.code, defaults={
+                    "title": k.title, "workplace_only": k.workplace_only,
+                    "workplace_reason": k.workplace_reason or ""})
     for ex in catalogue.exercises.values():
         row, _ = Exercise.objects.update_or_create(
-            id=ex.id, defaults={"title": ex.title, "notebook": ex.notebook, "active": True})
+            id=ex.id, defaults={"title": ex.title, "notebook": ex.notebook, "active": True,
+                                "pass_percent": catalogue.pass_percent(ex.id)})
         row.ksbs.set([ksbs[(ex.standard, c)] for c in ex.ksbs if (ex.standard, c) in ksbs])
     for track in catalogue.tracks:
         row, _ = Track.objects.update_or_create(id=track.id, defaults={

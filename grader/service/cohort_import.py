@@ -1,8 +1,10 @@
 """Import a cohort from a CSV file of names, emails and roles: all of it, or nothing.
 
-The file needs a header row with `name`, `email` and `role` (learner, manager or admin).
-Every row is checked before anything is written; if any row is bad, `CohortImportError`
-lists each problem with its line number and the database is left as it was.
+The file needs a header row with `name`, `email` and `role` (learner, tutor, manager or
+admin). A tutor marks the cohort's written answers. A person may be both a manager and a
+tutor of the cohort: give them one line for each role. Every row is checked before anything
+is written; if any row is bad, `CohortImportError` lists each problem with its line number
+and the database is left as it was.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ from grader.service.models import Cohort, Role, Track, User
 log = logging.getLogger(__name__)
 
 COLUMNS = ("name", "email", "role")
+TUTOR = "tutor"
+"""Not a `Role`: being a tutor is membership of `Cohort.tutors`, whatever the account's role."""
+ROLES = (Role.LEARNER.value, TUTOR, Role.MANAGER.value, Role.ADMIN.value)
+STAFF_ROLES = frozenset({TUTOR, Role.MANAGER.value, Role.ADMIN.value})
+"""Roles one person may combine in a cohort (a learner is only a learner)."""
 
 
 @dataclass(frozen=True)
@@ -29,16 +36,19 @@ class Person:
     line: int
     name: str
     email: str
-    role: Role
+    role: str
+    """One of ROLES."""
 
 
 @dataclass(frozen=True)
 class ImportReport:
     cohort: str
     created: int
-    """People new to the academy (they sign in once an admin sets their password)."""
+    """People new to the academy."""
     added: int
     """People added to the cohort (new or existing)."""
+    new_people: tuple[int, ...] = ()
+    """Ids of the people new to the academy (to invite)."""
 
 
 class CohortImportError(Exception):
@@ -62,7 +72,7 @@ def parse_people(text: str, source: str) -> list[Person]:
     reader.fieldnames = header
     people: list[Person] = []
     problems: list[str] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, dict[str, int]] = {}
     for row in reader:
         line = reader.line_num
         name = (row.get("name") or "").strip()
@@ -75,15 +85,15 @@ def parse_people(text: str, source: str) -> list[Person]:
             validate_email(email)
         except ValidationError:
             bad.append(f"'{email}' is not an email address" if email else "the email is empty")
-        if role not in Role.values:
-            bad.append(f"the role '{role}' is not one of {', '.join(Role.values)}")
-        if email in seen:
-            bad.append(f"{email} is already on line {seen[email]}")
+        if role not in ROLES:
+            bad.append(f"the role '{role}' is not one of {', '.join(ROLES)}")
+        elif clash := _clash(email, role, seen.get(email, {})):
+            bad.append(clash)
         if bad:
             problems.append(f"line {line}: {'; '.join(bad)}")
             continue
-        seen[email] = line
-        people.append(Person(line, name, email, Role(role)))
+        seen.setdefault(email, {})[role] = line
+        people.append(Person(line, name, email, role))
     if problems:
         raise CohortImportError(source, problems)
     if not people:
@@ -91,9 +101,28 @@ def parse_people(text: str, source: str) -> list[Person]:
     return people
 
 
+def _clash(email: str, role: str, earlier: dict[str, int]) -> str:
+    """Why this line's person and role cannot join the earlier lines for the same email."""
+    if role in earlier:
+        return f"{email} is already on line {earlier[role]} as {role}"
+    for other, line in earlier.items():
+        if not {role, other} <= STAFF_ROLES:
+            return (f"{email} is already on line {line} as {other}; a learner cannot also "
+                    "tutor or manage the same cohort")
+    return ""
+
+
 def _split_name(name: str) -> tuple[str, str]:
     first, _, last = name.partition(" ")
     return first, last
+
+
+def _membership(cohort: Cohort, role: str):  # noqa: ANN202 (a related manager)
+    if role == TUTOR:
+        return cohort.tutors
+    if role in (Role.MANAGER, Role.ADMIN):
+        return cohort.managers
+    return cohort.learners
 
 
 @transaction.atomic
@@ -110,19 +139,20 @@ def import_cohort(
         slug=slugify(cohort_name)[:50], defaults={"name": cohort_name})
     if tracks:
         cohort.tracks.add(*tracks)
-    created = 0
+    created: list[int] = []
     for p in people:
         first, last = _split_name(p.name)
         user, is_new = User.objects.get_or_create(username=p.email, defaults={
-            "email": p.email, "first_name": first, "last_name": last, "role": p.role})
+            "email": p.email, "first_name": first, "last_name": last,
+            "role": p.role if p.role in Role.values else Role.LEARNER})
         if is_new:
             user.set_unusable_password()
-            created += 1
+            created.append(user.pk)
         if p.role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
-        if p.role != user.role and p.role != Role.LEARNER:
+        if p.role in (Role.MANAGER, Role.ADMIN) and p.role != user.role:
             user.role = p.role  # promotion only: an import never demotes anyone
         user.save()
-        (cohort.managers if p.role in (Role.MANAGER, Role.ADMIN) else cohort.learners).add(user)
+        _membership(cohort, p.role).add(user)
     log.info("imported %d people into cohort %s", len(people), cohort.slug)
-    return ImportReport(cohort.slug, created, len(people))
+    return ImportReport(cohort.slug, len(created), len(people), tuple(created))

@@ -1,4 +1,5 @@
-"""A demo cohort for `make serve`: a manager, three apprentices and some graded history.
+"""A demo cohort for `make serve`: a manager, a tutor, three apprentices and some graded
+history, with written answers waiting for the tutor to mark.
 
 Idempotent: people and the cohort are created once; each run gives them new random
 passwords (returned, for printing) so nothing guessable is left on a shared machine.
@@ -17,7 +18,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from grader.service.cohort_import import TUTOR
 from grader.service.grading import enqueue
+from grader.service.markscheme import is_written_answer
 from grader.service.models import Cohort, Role, Submission, Track, User
 
 log = logging.getLogger(__name__)
@@ -25,6 +28,7 @@ log = logging.getLogger(__name__)
 DEMO_COHORT = "demo-cohort"
 DEMO_PEOPLE = (
     ("priya.shah@camden.example", "Priya", "Shah", Role.MANAGER),
+    ("tariq.hussain@camden.example", "Tariq", "Hussain", TUTOR),
     ("amara.okafor@camden.example", "Amara", "Okafor", Role.LEARNER),
     ("ben.kowalski@camden.example", "Ben", "Kowalski", Role.LEARNER),
     ("chloe.martin@camden.example", "Chloé", "Martin", Role.LEARNER),
@@ -48,8 +52,26 @@ def _blank_answers(nb: dict) -> dict:
     return nb
 
 
+DEMO_WRITTEN_ANSWER = (
+    "The figures point to a clear pattern, and I would lead with it. But they have limits: "
+    "some records are missing, and these figures are synthetic. I would check the gaps with "
+    "the data owner before sharing the results."
+)
+"""What the demo apprentices write in every written answer (not the model answer)."""
+
+
+def _own_words(nb: dict) -> dict:
+    """The instructor notebook with each written answer in a learner's words."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.get("cells", []):
+        if is_written_answer(cell):
+            cell["source"] = DEMO_WRITTEN_ANSWER
+    return nb
+
+
 def _history(learners: list[User], cohort: Cohort) -> int:
-    """Queue real notebooks: Amara answers every exercise, Ben the first one badly."""
+    """Queue real notebooks: Amara answers the first three exercises, Ben the first one
+    badly and the second well. Their written answers wait for the tutor."""
     if Submission.objects.filter(learner__in=learners).exists():
         return 0
     exercises = [te.exercise for t in cohort.tracks.all()
@@ -63,7 +85,7 @@ def _history(learners: list[User], cohort: Cohort) -> int:
         if not path.is_file():
             continue
         nb = json.loads(path.read_text(encoding="utf-8"))
-        data = json.dumps(nb if good else _blank_answers(nb)).encode()
+        data = json.dumps(_own_words(nb) if good else _blank_answers(nb)).encode()
         created.append(Submission.objects.create(
             learner=learner, exercise=ex, notebook=data, filename=ex.notebook,
             size_bytes=len(data), sha256="demo", source="demo"))
@@ -80,13 +102,16 @@ def load_demo() -> list[DemoLogin]:
     logins, learners = [], []
     for email, first, last, role in DEMO_PEOPLE:
         user, _ = User.objects.get_or_create(username=email, defaults={
-            "email": email, "first_name": first, "last_name": last, "role": role})
+            "email": email, "first_name": first, "last_name": last,
+            "role": Role.LEARNER if role == TUTOR else role})
         password = "demo-" + secrets.token_urlsafe(9)
         user.set_password(password)
         user.save()
         logins.append(DemoLogin(email, password, role))
         if role == Role.MANAGER:
             cohort.managers.add(user)
+        elif role == TUTOR:
+            cohort.tutors.add(user)
         else:
             cohort.learners.add(user)
             learners.append(user)

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from grader.service import marking
 from grader.service.models import Grade, Submission, SubmissionStatus
 from grader.service.models.submissions import FINISHED
 
@@ -102,6 +103,7 @@ def _finish_without_grading(sub: Submission, reason: str) -> None:
     Grade.objects.create(
         submission=sub, status=SubmissionStatus.FAILED, reason=reason, attempt=sub.attempts
     )
+    marking.on_grade_recorded(sub.pk)
     log.error("submission %s failed after %d attempts", sub.pk, sub.attempts)
 
 
@@ -116,6 +118,27 @@ def record(submission_id: uuid.UUID | str, claim_: Claim, fields: dict[str, Any]
                         submission_id, claim_.attempt)
             return False
         Grade.objects.create(submission_id=submission_id, attempt=claim_.attempt, **fields)
+        # Same transaction: the total and "awaiting marking" never lag behind the grade.
+        marking.on_grade_recorded(submission_id)
+    return True
+
+
+def regrade(submission_id: uuid.UUID | str) -> bool:
+    """Grade a finished submission again (after a fix to an exercise's tests, say).
+
+    Its grade is removed and a new one recorded by the queue; tutors' marks stay and count
+    again once the new grade is in. A tutor who opened the old result is told it changed
+    (the API's `graded_at` check). False when the submission is not finished.
+    """
+    with transaction.atomic():
+        changed = Submission.objects.filter(pk=submission_id, status__in=FINISHED).update(
+            status=SubmissionStatus.RECEIVED, attempts=0, attempt_token=None, started_at=None,
+            finished_at=None, total_score=None, awaiting_marking=False)
+        if not changed:
+            return False
+        Grade.objects.filter(submission_id=submission_id).delete()
+        transaction.on_commit(lambda: enqueue(submission_id))
+    log.info("submission %s queued to be graded again", submission_id)
     return True
 
 

@@ -168,5 +168,5 @@ def submit(upload: Upload) -> Submission:
         )
         # Queued only once the row is committed: a worker never sees an id it cannot load.
         transaction.on_commit(lambda: enqueue(sub.pk))
-    log.info("stored submission %s for %s by %s", sub.pk, exercise.pk, upload.learner)
+    log.info("stored submission %s for %s by person %s", sub.pk, exercise.pk, upload.learner.pk)
     return sub

@@ -46,7 +46,7 @@ def prepare(*, demo: bool = True) -> list:
     from django.core.management import call_command
 
     from grader.content.catalogue import CatalogueError
-    from grader.service import catalogue_sync, grading
+    from grader.service import catalogue_sync, grading, retention
 
     call_command("migrate", interactive=False, verbosity=0)
     try:
@@ -55,6 +55,7 @@ def prepare(*, demo: bool = True) -> list:
         log.error("courses/ has problems, so the service keeps the tracks it synced last:\n%s",
                   exc)
     grading.ensure_schedule()
+    retention.ensure_schedule()
     logins = []
     if demo:
         from grader.service.demo import load_demo

@@ -45,10 +45,15 @@ def _digest(kind: str, value: str) -> str:
     return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
+def account_digest(username: str) -> str:
+    """The key under which an account's failures are counted."""
+    return _digest(ACCOUNT, username.strip().lower())
+
+
 def _keys(request: HttpRequest | None, username: str | None) -> dict[str, str]:
     keys = {}
     if username:
-        keys[ACCOUNT] = _digest(ACCOUNT, username.strip().lower())
+        keys[ACCOUNT] = account_digest(username)
     address = request.META.get("REMOTE_ADDR") if request is not None else None
     if address and settings.SIGNIN_MAX_FAILURES_PER_ADDRESS > 0:
         keys[ADDRESS] = _digest(ADDRESS, address)

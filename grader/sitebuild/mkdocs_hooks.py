@@ -32,6 +32,9 @@ WORKED_CACHE = ".cache/worked"
 CHART_CACHE = ".cache/charts"
 """Drawn charts, under the catalogue root: redrawn only when their data or description change."""
 SUBMIT_SCRIPT = "assets/js/submit.js"
+LOOK_CSS = "assets/look.css"
+LOOK_SOURCE = Path(__file__).resolve().parents[1] / "service" / "static" / "academy" / "look.css"
+"""The palette, type and header the site shares with the academy's pages (one file, both use it)."""
 
 _state: dict[str, Any] = {}
 
@@ -52,6 +55,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         SUBMIT_SCRIPT not in [str(s) for s in config.extra_javascript]
     ):
         config.extra_javascript.append(SUBMIT_SCRIPT)
+    if LOOK_CSS not in [str(s) for s in config.extra_css]:
+        config.extra_css.insert(0, LOOK_CSS)
     return config
 
 
@@ -76,6 +81,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, page.src_uri, content=page.markdown))
     for asset in site_charts.chart_assets(catalogue, catalogue.root / CHART_CACHE):
         files.append(File.generated(config, asset.src_uri, content=asset.content))
+    files.append(File.generated(config, LOOK_CSS, abs_src_path=str(LOOK_SOURCE)))
     existing = {f.src_uri for f in files.documentation_pages()}
     base_nav = site_nav.prune_nav(_state["base_nav"] or [], existing)
     config.nav = site_nav.site_nav(catalogue, base_nav, sorted(cards))

@@ -25,6 +25,22 @@ def notebook(exercise_id: str, *, answered: bool = True) -> bytes:
     return json.dumps(nb).encode()
 
 
+REPORT = "fines-report"
+"""The fixture exercise with two written answers (answer-why, 2 points; answer-limits, 3)."""
+
+
+def written(exercise_id: str = REPORT, **answers: str) -> bytes:
+    """The instructor notebook as a learner would send it, with these written answers (by
+    grade id, `-` for `_`) in place of the model answers; code answers left solved."""
+    path = FIXTURE_ROOT / "exercises" / exercise_id / f"{exercise_id}.ipynb"
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if gid.replace("-", "_") in answers:
+            cell["source"] = answers[gid.replace("-", "_")]
+    return json.dumps(nb).encode()
+
+
 def database_url() -> str:
     """URL of the database the test is using, for worker processes started by the test."""
     from django.db import connection

@@ -106,6 +106,38 @@ def graded(people: dict[str, object]) -> dict[str, object]:
     return people
 
 
+@pytest.fixture
+def tutors(people: dict[str, object], make_user: Callable[..., object]) -> dict[str, object]:
+    """Tess tutors `alpha`, Tom tutors `beta`; Meg both manages and tutors `alpha`."""
+    people["tess"] = make_user("tess.tutor@camden.example")
+    people["tom"] = make_user("tom.tutor@camden.example")
+    people["alpha"].tutors.add(people["tess"], people["meg"])
+    people["beta"].tutors.add(people["tom"])
+    return people
+
+
+@pytest.fixture
+def awaiting(tutors: dict[str, object]) -> dict[str, object]:
+    """Ann and Bob (alpha) and Cat (beta) each sent fines-report: graded, awaiting marking.
+    Their submissions are `ann_report`, `bob_report` and `cat_report`."""
+    from academy_helpers import REPORT, written
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from grader.service.models import Submission
+
+    for who in ("ann", "bob", "cat"):
+        client = Client()
+        client.force_login(tutors[who])
+        data = written(answer_why=f"{who.title()} says the busiest street needs signs.",
+                       answer_limits=f"{who.title()}: long streets; fines are not all parking.")
+        response = client.post("/api/v1/submissions", {
+            "exercise": REPORT, "notebook": SimpleUploadedFile(f"{REPORT}.ipynb", data)})
+        assert response.status_code == 201, response.content
+        tutors[f"{who}_report"] = Submission.objects.get(pk=response.json()["id"])
+    return tutors
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -143,3 +175,17 @@ def start_service(tmp_path: Path) -> Iterator[Callable[..., str]]:
     for proc in procs:
         proc.terminate()  # grader serve stops its worker and the web server
         proc.wait(60)
+
+
+@pytest.fixture
+def smtp(settings: object) -> Iterator[object]:
+    """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it (pytest-django
+    would otherwise use its in-memory backend). `smtp.inbox` holds what it received."""
+    from mail_helpers import SmtpServer
+
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield server
+    server.stop()

@@ -43,11 +43,37 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(catalogue) -> None:  
     assert info.value.problems == (
         "line 5: the name is empty",
         "line 6: 'not-an-email' is not an email address",
-        "line 7: the role 'boss' is not one of learner, manager, admin",
-        "line 8: dana.scully@camden.example is already on line 2",
+        "line 7: the role 'boss' is not one of learner, tutor, manager, admin",
+        "line 8: dana.scully@camden.example is already on line 2 as learner",
     )
     assert str(info.value).startswith("spring.csv: nothing was imported because of 4 problem(s)")
     assert not Cohort.objects.exists() and not User.objects.exists()
+
+
+def test_tutors_are_imported_and_a_manager_may_also_tutor(catalogue) -> None:  # noqa: ANN001
+    text = GOOD + (
+        "Tess Tutor,tess.tutor@camden.example,tutor\n"
+        "Walter Skinner,walter.skinner@camden.example,tutor\n"
+    )
+    report = import_cohort(text, cohort_name="Spring 2027", tracks=("apprentice-data",))
+    cohort = Cohort.objects.get(slug="spring-2027")
+    assert report.added == 5 and report.created == 4
+    assert sorted(u.email for u in cohort.tutors.all()) == [
+        "tess.tutor@camden.example", "walter.skinner@camden.example"]
+    assert [u.email for u in cohort.managers.all()] == ["walter.skinner@camden.example"]
+    # Being a tutor is membership of the cohort, not an account role.
+    assert User.objects.get(email="tess.tutor@camden.example").role == "learner"
+    assert User.objects.get(email="walter.skinner@camden.example").role == "manager"
+
+
+def test_a_learner_cannot_also_tutor_the_cohort(catalogue) -> None:  # noqa: ANN001
+    text = GOOD + "Dana Scully,dana.scully@camden.example,tutor\n"
+    with pytest.raises(CohortImportError) as info:
+        import_cohort(text, cohort_name="Spring 2027")
+    assert info.value.problems == (
+        "line 5: dana.scully@camden.example is already on line 2 as learner; a learner "
+        "cannot also tutor or manage the same cohort",)
+    assert not Cohort.objects.exists()
 
 
 def test_missing_columns_are_named() -> None:

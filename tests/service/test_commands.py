@@ -17,14 +17,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_sync_catalogue_copies_tracks_exercises_and_ksbs() -> None:
     out = io.StringIO()
     call_command("sync_catalogue", stdout=out)
-    assert "3 tracks, 4 exercises" in out.getvalue()
+    assert "3 tracks, 5 exercises" in out.getvalue()
     assert Track.objects.get(pk="apprentice-data").graded is True
     assert Track.objects.get(pk="everyone").graded is False
     ksbs = Exercise.objects.get(pk="fines-total").ksbs.values_list("code", flat=True)
     assert sorted(ksbs) == ["K8", "S2"]
     order = Track.objects.get(pk="apprentice-data").trackexercise_set.values_list(
         "exercise_id", flat=True)
-    assert list(order) == ["fines-count", "fines-total"]
+    assert list(order) == ["fines-count", "fines-total", "fines-report"]
 
 
 def test_issue_token_prints_a_token_stored_only_as_a_digest(people) -> None:  # noqa: ANN001
@@ -42,9 +42,18 @@ def test_demo_cohort_is_idempotent_and_queues_real_history(catalogue) -> None:  
     from grader.service.demo import load_demo
 
     first = load_demo()
-    assert [login.role for login in first] == ["manager", "learner", "learner", "learner"]
+    assert [login.role for login in first] == ["manager", "tutor", "learner", "learner",
+                                               "learner"]
     count = Submission.objects.count()
     assert count > 0 and Submission.objects.filter(status="graded").count() == count
+    # The tutor tutors the demo cohort and has written answers to mark, in the learner's
+    # own words (not the model answer).
+    cohort = Cohort.objects.get()
+    assert [u.email for u in cohort.tutors.all()] == [first[1].email]
+    waiting = Submission.objects.filter(awaiting_marking=True)
+    assert waiting.exists()
+    assert all("I would check the gaps" in text for sub in waiting
+               for text in sub.written_answers.values())
     second = load_demo()
     assert Submission.objects.count() == count and Cohort.objects.count() == 1
     assert first[0].password != second[0].password

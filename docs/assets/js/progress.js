@@ -1,4 +1,8 @@
-// Self-study progress, kept in this browser only (nothing is sent to any server).
+// Self-study progress, kept in this browser. Nothing is sent anywhere, unless the person has
+// signed in to the academy and chosen to keep their progress on its server (the service then
+// sets the cookie "academy_keeps_progress=1"; without it this script makes no request). Then
+// each page merges this browser's items with the server's (GET and POST
+// /api/v1/me/progress; a state is never lowered) and keeps the result here too.
 //
 // Storage: localStorage["cda-progress-v1"] = {"version": 1, "items": {<key>: <state>}}.
 // Keys come from grader/sitebuild/uris.py and controls.py: "lesson:<track>/<lesson>" and
@@ -50,6 +54,74 @@
     data.items[key] = value;
     save(data);
     render();
+    scheduleSync();
+  }
+
+  // --- Kept on the academy's server, for people who chose it -------------------------------
+  var SYNC_COOKIE = "academy_keeps_progress=1";
+  var PROGRESS_API = "/api/v1/me/progress";
+  var syncTimer = null;
+
+  function syncWanted() {
+    return document.cookie.split("; ").indexOf(SYNC_COOKIE) !== -1;
+  }
+
+  // Take every item the server has that is new or higher here; true if anything changed.
+  function takeItems(items) {
+    var data = load();
+    var changed = false;
+    Object.keys(items || {}).forEach(function (key) {
+      var current = data.items[key];
+      if (!current || (RANK[items[key]] || 0) > (RANK[current] || 0)) {
+        data.items[key] = items[key];
+        changed = true;
+      }
+    });
+    if (changed) save(data);
+    return changed;
+  }
+
+  // Does this browser hold anything the server does not (or holds lower)?
+  function hasNews(serverItems) {
+    var items = load().items;
+    return Object.keys(items).some(function (key) {
+      return (RANK[items[key]] || 0) > (RANK[serverItems[key]] || 0);
+    });
+  }
+
+  function sync() {
+    if (!syncWanted() || !window.fetch) return;
+    fetch(PROGRESS_API, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (r.status === 401) {
+          // Signed out elsewhere: stop asking until the service sets the cookie again.
+          document.cookie = "academy_keeps_progress=; Max-Age=0; Path=/; SameSite=Lax";
+        }
+        return r.ok ? r.json() : null;
+      })
+      .then(function (body) {
+        if (!body || !body.keeps_progress) return null;
+        if (takeItems(body.items)) render();
+        if (!hasNews(body.items)) return null;
+        return fetch(PROGRESS_API, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json",
+                     "X-CSRFToken": body.csrf_token },
+          body: JSON.stringify({ items: load().items }),
+        }).then(function (r) { return r.ok ? r.json() : null; });
+      })
+      .then(function (merged) {
+        if (merged && takeItems(merged.items)) render();
+      })
+      .catch(function () {
+        // The academy service is not here (a static copy of the site): progress stays local.
+      });
+  }
+
+  function scheduleSync() {
+    if (!syncWanted()) return;
+    window.clearTimeout(syncTimer);
+    syncTimer = window.setTimeout(sync, 500);
   }
 
   function kind(key) {
@@ -138,6 +210,7 @@
 
   window.cdaProgress = {
     key: KEY, mark: mark, state: state, render: render, savedChecksPass: savedChecksPass,
+    sync: sync,
   };
 
   function start() {
@@ -155,6 +228,7 @@
       });
     Object.keys(byStorage).forEach(function (name) { checkSaved(name, byStorage[name]); });
     render();
+    scheduleSync();
   }
 
   if (document.readyState === "loading") {

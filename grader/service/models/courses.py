@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from grader.content.catalogue import DEFAULT_PASS_PERCENT
+
 
 class Standard(models.Model):
     """An apprenticeship standard, e.g. ST0118 Data Analyst level 4."""
@@ -17,11 +19,14 @@ class Standard(models.Model):
 
 
 class Ksb(models.Model):
-    """A knowledge, skill or behaviour of a standard (evidence for the portfolio, later)."""
+    """A knowledge, skill or behaviour of a standard: passed exercises give evidence for it,
+    unless only the apprentice's workplace can (`workplace_only`, with the reason)."""
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="ksbs")
     code = models.CharField(max_length=4)
     title = models.CharField(max_length=300)
+    workplace_only = models.BooleanField(default=False)
+    workplace_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint("standard", "code", name="unique_ksb_code")]
@@ -39,6 +44,9 @@ class Exercise(models.Model):
     notebook = models.CharField(max_length=200, help_text="File name in exercises/<id>/.")
     ksbs = models.ManyToManyField(Ksb, blank=True, related_name="exercises")
     active = models.BooleanField(default=True, help_text="False once removed from courses/.")
+    pass_percent = models.PositiveSmallIntegerField(
+        default=DEFAULT_PASS_PERCENT,
+        help_text="Percent of the whole score, tutors' marks included, needed to pass.")
 
     class Meta:
         ordering = ["id"]

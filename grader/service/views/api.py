@@ -10,8 +10,8 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from grader.service import access, intake
-from grader.service.models import Exercise, Submission, User
+from grader.service import access, access_log, intake, marking
+from grader.service.models import AccessKind, Exercise, Submission, User
 
 
 def error(status: int, message: str) -> JsonResponse:
@@ -35,24 +35,48 @@ def serialise(sub: Submission, *, viewer: User) -> dict[str, Any]:
         "score": None,
         "max_score": None,
         "percent": None,
+        "automatic_score": None,
         "needs_manual_grading": False,
         "reason": "",
         "cells": [],
         "feedback_url": None,
+        "graded_at": None,
     }
     if grade is not None:
+        # A learner sees their tutor's marks once every written answer is marked; until then
+        # their score is the automatic points. Tutors and managers see marks as they are given.
+        released = viewer.pk != sub.learner_id or not sub.awaiting_marking
+        marks = {m.grade_id: m for m in sub.marks.all()} if released else {}
+        score = sub.total_score if released else grade.score
         data.update(
-            score=grade.score,
+            score=score,
+            automatic_score=grade.score,
             max_score=grade.max_score,
-            percent=grade.percent,
-            needs_manual_grading=grade.needs_manual_grading,
+            percent=_percent(score, grade.max_score),
+            needs_manual_grading=sub.awaiting_marking,
             reason=grade.reason,
-            cells=grade.cells,
+            cells=[_cell(c, marks) for c in grade.cells],
+            graded_at=grade.graded_at.isoformat(),
             feedback_url=reverse("feedback", args=[sub.id]) if grade.feedback_html else None,
         )
         if viewer.pk != sub.learner_id:
             data["flags"] = grade.flags
     return data
+
+
+def _percent(score: float | None, max_score: float) -> int | None:
+    return None if score is None or not max_score else round(100 * score / max_score)
+
+
+def _cell(cell: dict[str, Any], marks: dict[str, Any]) -> dict[str, Any]:
+    """A graded cell as the API shows it; a written answer (`kind: "manual"`) carries its
+    mark and comment, or `score: null` until marked (or until the learner may see it)."""
+    if cell.get("kind") != marking.WRITTEN:
+        return cell
+    mark = marks.get(cell["grade_id"])
+    # Without a mark, the autograder's score: None, or 0 for an answer left as released.
+    return {**cell, "score": mark.score if mark else cell.get("score"),
+            "comment": mark.comment if mark else ""}
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -76,7 +100,7 @@ def session(request: HttpRequest) -> JsonResponse:
             ex = Exercise.objects.get(pk=exercise_id)
             latest = (
                 Submission.objects.filter(learner=request.user, exercise=ex)
-                .select_related("grade", "exercise").first()
+                .select_related("grade", "exercise").prefetch_related("marks").first()
             )
             data.update(
                 can_submit=True,
@@ -124,7 +148,7 @@ def submissions(request: HttpRequest) -> JsonResponse:
         rows = rows.filter(learner=request.user)
     if exercise := request.GET.get("exercise"):
         rows = rows.filter(exercise_id=exercise)
-    rows = rows.select_related("grade", "exercise", "learner").defer(
+    rows = rows.select_related("grade", "exercise", "learner").prefetch_related("marks").defer(
         "notebook", "grade__feedback_html").order_by("-created_at")[:500]
     return JsonResponse({"submissions": [serialise(s, viewer=request.user) for s in rows]})
 
@@ -135,9 +159,10 @@ def submission(request: HttpRequest, submission_id: str) -> JsonResponse:
         return error(401, "Sign in, or send an API token, to use this.")
     sub = (
         access.visible_submissions(request.user)
-        .select_related("grade", "exercise", "learner").defer("notebook")
-        .filter(pk=submission_id).first()
+        .select_related("grade", "exercise", "learner").prefetch_related("marks")
+        .defer("notebook").filter(pk=submission_id).first()
     )
     if sub is None:
         return error(404, "There is no submission with that id that you can see.")
+    access_log.record_submission(request.user, sub, AccessKind.SUBMISSION)
     return JsonResponse(serialise(sub, viewer=request.user))

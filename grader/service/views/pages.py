@@ -1,18 +1,22 @@
-"""The academy's HTML pages: the learner's progress, a submission, the manager's cohorts."""
+"""The academy's HTML pages: the learner's progress, a submission, the cohorts a person
+manages or tutors (each cohort's own pages are in `views/progress.py`)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 
-from grader.service import access, progress
+from grader.service import access, access_log, progress
+from grader.service.models import AccessKind
+
+ME_ACCESS_LOG = 5
+"""Latest looks at the learner's work shown on their progress page (all are on "Your data")."""
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if access.managed_cohorts(request.user).exists():
+    if access.overseen_cohorts(request.user).exists():
         return redirect("cohorts")
     return redirect("me")
 
@@ -20,7 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     tracks = progress.learner_progress(request.user)
-    return render(request, "academy/me.html", {"tracks": tracks})
+    events = access_log.events_for(request.user)[:ME_ACCESS_LOG]
+    return render(request, "academy/me.html", {
+        "tracks": tracks, "learner": request.user, "is_own": True, "events": events})
 
 
 @login_required
@@ -32,6 +38,7 @@ def submission(request: HttpRequest, submission_id: str) -> HttpResponse:
     )
     if sub is None:
         raise Http404("There is no submission with that id that you can see.")
+    access_log.record_submission(request.user, sub, AccessKind.SUBMISSION)
     return render(request, "academy/submission.html", {
         "sub": sub, "grade": getattr(sub, "grade", None),
         "is_own": sub.learner_id == request.user.pk,
@@ -40,36 +47,7 @@ def submission(request: HttpRequest, submission_id: str) -> HttpResponse:
 
 @login_required
 def cohorts(request: HttpRequest) -> HttpResponse:
-    managed = access.managed_cohorts(request.user).prefetch_related("tracks")
-    if not managed.exists():
-        raise Http404("You do not manage any cohorts.")
-    return render(request, "academy/cohorts.html", {"cohorts": managed})
-
-
-def _managed_cohort(request: HttpRequest, slug: str):  # noqa: ANN202
-    cohort = access.managed_cohorts(request.user).filter(slug=slug).first()
-    if cohort is None:
-        raise Http404("There is no cohort with that name that you manage.")
-    return cohort
-
-
-@login_required
-def cohort(request: HttpRequest, slug: str) -> HttpResponse:
-    grid = progress.cohort_grid(_managed_cohort(request, slug))
-    rows = [(user, cells, grid.learner_completion(cells)) for user, cells in grid.rows]
-    return render(request, "academy/cohort.html", {
-        "grid": grid, "rows": rows,
-        "completion": list(zip(grid.exercises, grid.exercise_completion, strict=True)),
-    })
-
-
-@login_required
-def cohort_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    grid = progress.cohort_grid(_managed_cohort(request, slug))
-    response = HttpResponse(progress.grid_csv(grid), content_type="text/csv; charset=utf-8")
-    name = slugify(grid.cohort.slug) or "cohort"
-    response["Content-Disposition"] = f'attachment; filename="{name}-progress.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
+    overseen = access.overseen_cohorts(request.user).prefetch_related("tracks")
+    if not overseen.exists():
+        raise Http404("You do not manage or tutor any cohorts.")
+    return render(request, "academy/cohorts.html", {"cohorts": overseen})
