@@ -19,7 +19,8 @@ from grader.autograde.result import GradeResult, Status
 from grader.autograde.run import execute
 from grader.autograde.sandbox.core import SandboxUnavailable, check_available
 from grader.autograde.score import score
-from grader.autograde.source import InstructorNotebook, SourceError, is_restored, load_instructor
+from grader.autograde.source import InstructorNotebook, SourceError, load_instructor
+from grader.content.notebook import is_code, is_restored
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def _failed(submission: str, reason: str, max_score: float, start: float) -> Gra
 
 def _learner_sources(merged) -> list[str]:  # type: ignore[no-untyped-def]
     return [c.source for c in merged.cells
-            if c.cell_type == "code" and not role(c) and not is_restored(c)]
+            if is_code(c) and not role(c) and not is_restored(c)]
 
 
 async def _grade_one(

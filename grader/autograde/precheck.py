@@ -17,9 +17,9 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader.autograde.limits import MIB, Limits
-from grader.autograde.source import InstructorNotebook, grade_id
+from grader.autograde.source import InstructorNotebook
+from grader.content.notebook import CELL_TYPES, NBGRADER, grade_id, is_code
 
-CELL_TYPES = ("code", "markdown", "raw")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(r"[\[\]{}]")
 FRESH_COPY = "Download a fresh copy of the exercise, copy your answers into it and submit again."
@@ -115,17 +115,17 @@ def to_notebook(data: dict[str, Any]) -> NotebookNode:
         if isinstance(cell.get("source"), list):
             cell.source = "".join(cell.source)
         cell.setdefault("source", "")
-        nbgrader_meta = cell.metadata.get("nbgrader")
+        nbgrader_meta = cell.metadata.get(NBGRADER)
         if nbgrader_meta is not None and not isinstance(nbgrader_meta, dict):
-            del cell.metadata["nbgrader"]
-        if cell.cell_type == "code":
+            del cell.metadata[NBGRADER]
+        if is_code(cell):
             cell.setdefault("outputs", [])
             cell.setdefault("execution_count", None)
     return nb
 
 
 def check_grade_ids(nb: NotebookNode, instructor: InstructorNotebook) -> None:
-    ids = [grade_id(c) for c in nb.cells if grade_id(c)]
+    ids = [gid for c in nb.cells if (gid := grade_id(c)) is not None]
     duplicated = sorted(i for i, n in Counter(ids).items() if n > 1)
     if duplicated:
         raise Rejected(

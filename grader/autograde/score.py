@@ -12,7 +12,7 @@ from grader.autograde import probe
 from grader.autograde.merge import CANARY, GRADER_KEY, PROBE, role
 from grader.autograde.result import CellResult
 from grader.autograde.run import Execution
-from grader.autograde.source import grade_id, has_hidden_tests, is_scored, is_test
+from grader.content.notebook import grade_id, has_hidden_tests, is_grade, is_graded, is_test, points
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 NOT_RUN = "This test did not run: the notebook stopped before it (see the note above)."
@@ -70,9 +70,9 @@ def score(execution: Execution, nonce: str) -> Scored:
     held, flags = _canaries(execution, nonce)
     cells = []
     for index, cell in enumerate(execution.nb.cells):
-        if not is_scored(cell) or role(cell):
+        if not is_graded(cell) or role(cell):
             continue
-        points = float(cell.metadata.nbgrader.get("points", 0) or 0)
+        worth = points(cell)
         if is_test(cell):
             hidden = has_hidden_tests(cell)
             if index not in execution.replies:
@@ -82,13 +82,13 @@ def score(execution: Execution, nonce: str) -> Scored:
             else:
                 earned, _ = utils.determine_grade(cell)
                 message = _message(cell)
-            cells.append(CellResult(grade_id(cell), float(earned or 0.0), points,
+            cells.append(CellResult(grade_id(cell), float(earned or 0.0), worth,
                                     kind="autograded", hidden=hidden,
                                     message="" if hidden else message))
-        elif utils.is_grade(cell):
+        elif is_grade(cell):
             earned, _ = utils.determine_grade(cell)
             cells.append(CellResult(grade_id(cell), None if earned is None else float(earned),
-                                    points, kind="manual"))
+                                    worth, kind="manual"))
         else:  # a task: always for a person to mark
-            cells.append(CellResult(grade_id(cell), None, points, kind="manual"))
+            cells.append(CellResult(grade_id(cell), None, worth, kind="manual"))
     return Scored(tuple(cells), tuple(dict.fromkeys(flags)))

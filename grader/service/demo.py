@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from grader.content.notebook import CODE_STUB, TEXT_STUB, is_code, is_solution
 from grader.service.grading import enqueue
 from grader.service.models import Cohort, Role, Submission, Track, User
 
@@ -42,9 +43,11 @@ def _blank_answers(nb: dict) -> dict:
     """The notebook as a learner who wrote nothing would send it."""
     nb = copy.deepcopy(nb)
     for cell in nb.get("cells", []):
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
-            cell["source"] = "# YOUR CODE HERE\nraise NotImplementedError()"
-            cell["outputs"] = []
+        if is_solution(cell):
+            if is_code(cell):
+                cell["source"], cell["outputs"] = CODE_STUB, []
+            else:
+                cell["source"] = TEXT_STUB
     return nb
 
 

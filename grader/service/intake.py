@@ -19,13 +19,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from grader.content.notebook import grade_id
 from grader.service import access
 from grader.service.grading import enqueue
 from grader.service.models import Exercise, Submission, User
 
 log = logging.getLogger(__name__)
-
-NBGRADER_KEY = "nbgrader"
 
 
 class SubmissionError(Exception):
@@ -118,10 +117,7 @@ def parse_notebook(upload: Upload) -> dict[str, Any]:
 @functools.lru_cache(maxsize=256)
 def _exercise_grade_ids(path: Path, mtime: float) -> frozenset[str]:
     nb = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(
-        cell.get("metadata", {}).get(NBGRADER_KEY, {}).get("grade_id", "")
-        for cell in nb.get("cells", [])
-    ) - {""}
+    return frozenset(gid for cell in nb.get("cells", []) if (gid := grade_id(cell)) is not None)
 
 
 def exercise_grade_ids(exercise: Exercise) -> frozenset[str]:
@@ -134,11 +130,7 @@ def exercise_grade_ids(exercise: Exercise) -> frozenset[str]:
 
 def check_matches_exercise(exercise: Exercise, nb: dict[str, Any]) -> None:
     expected = exercise_grade_ids(exercise)
-    found = {
-        cell.get("metadata", {}).get(NBGRADER_KEY, {}).get("grade_id", "")
-        for cell in nb["cells"]
-        if isinstance(cell, dict)
-    }
+    found = {grade_id(cell) for cell in nb["cells"]}
     if expected and not expected & found:
         raise SubmissionError(
             400,
