@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.autograde import feedback, static
+from grader.autograde import flags as flag
 from grader.autograde.kernels import DEFAULT_PRELOAD, KernelPool
 from grader.autograde.limits import Limits
 from grader.autograde.merge import merge, role
@@ -92,11 +93,11 @@ async def _grade_one(
     scored = score(execution, nonce)
     flags += scored.flags
     if oom:
-        flags.append("limit:memory")
+        flags.append(flag.MEMORY)
     elif execution.kernel_died:
-        flags.append("limit:kernel-stopped")
+        flags.append(flag.KERNEL_STOPPED)
     if execution.output_truncated:
-        flags.append("limit:output")
+        flags.append(flag.OUTPUT)
     earned = sum(c.score or 0.0 for c in scored.cells if c.kind == "autograded")
     earned += sum(c.score or 0.0 for c in scored.cells if c.kind == "manual")
     return GradeResult(

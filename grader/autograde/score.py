@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from nbformat import NotebookNode
 from nbgrader import utils
 
+from grader.autograde import flags as flag
 from grader.autograde import probe
 from grader.autograde.merge import CANARY, GRADER_KEY, PROBE, role
 from grader.autograde.result import CellResult
@@ -58,7 +59,7 @@ def _canaries(execution: Execution, nonce: str) -> tuple[dict[str, bool], list[s
             ok = probe.canary_held(execution.replies.get(index), cell.get("outputs", []), nonce)
             held[after] = ok
             if ran and not ok:
-                flags.append("tampering:canary")
+                flags.append(flag.CANARY_FAILED)
         elif role(cell) == PROBE:
             if index in execution.replies:
                 flags += probe.probe_flags(execution.replies[index], cell.outputs, nonce)

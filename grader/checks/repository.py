@@ -65,7 +65,7 @@ def _solutions_have_regions(nb: NotebookNode) -> list[str]:
         f"solution cell '{nbg.grade_id(c)}' has no '### {nbg.BEGIN_SOLUTION}' ... "
         f"'### {nbg.END_SOLUTION}' region"
         for c in nb.cells
-        if nbg.is_solution(c) and c.cell_type == "code" and not nbg.has_solution_region(c)
+        if nbg.is_solution(c) and nbg.is_code(c) and not nbg.has_solution_region(c)
     ]
 
 
