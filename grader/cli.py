@@ -46,8 +46,21 @@ def main(verbose: bool) -> None:
     default=None,
     help="Remember exercises that passed grading here; unchanged ones are not graded again.",
 )
-def check(root: Path, no_grading: bool, cache_dir: Path | None) -> None:
+@click.option(
+    "--sandbox",
+    "sandbox_only",
+    is_flag=True,
+    help="Only say which layers of the grading sandbox are active here; exit 1 if grading "
+    "would be refused.",
+)
+def check(root: Path, no_grading: bool, cache_dir: Path | None, sandbox_only: bool) -> None:
     """Validate courses/ and exercises/; print every problem; exit 1 if there is any."""
+    if sandbox_only:
+        from grader.autograde.sandbox.layers import sandbox_report
+
+        report = sandbox_report()
+        click.echo("\n".join(report.lines()), err=not report.available)
+        sys.exit(0 if report.available else 1)
     from grader.checks.repository import check_repository
 
     problems = check_repository(root, grade=not no_grading, cache_dir=cache_dir)

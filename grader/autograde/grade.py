@@ -18,7 +18,7 @@ from grader.autograde.merge import merge, role
 from grader.autograde.precheck import Rejected, precheck
 from grader.autograde.result import GradeResult, Status
 from grader.autograde.run import execute
-from grader.autograde.sandbox.core import SandboxUnavailable, check_available
+from grader.autograde.sandbox.layers import sandbox_report
 from grader.autograde.score import score
 from grader.autograde.source import InstructorNotebook, SourceError, load_instructor
 from grader.content.notebook import is_code, is_restored
@@ -121,12 +121,13 @@ async def _grade_all(
     if options.unsafe_no_sandbox:
         log.warning(UNSAFE_WARNING)
     else:
-        try:
-            check_available()
-        except SandboxUnavailable as error:
-            log.error("grading refused: the sandbox is not available: %s", error)
-            return [_failed(s, f"Grading refused: the sandbox is not available ({error}).",
-                            instructor.max_score, start) for s in submissions]
+        report = sandbox_report(options.limits)
+        if not report.available:
+            log.error("grading refused: the sandbox is not available: %s", report.problem)
+            return [_failed(s, f"Grading refused: the sandbox is not available "
+                            f"({report.problem}).", instructor.max_score, start)
+                    for s in submissions]
+        log.info("%s", report.summary())
     workers = max(1, min(options.workers, len(submissions)))
     # One kernel more than workers: a kernel takes longer to start (wall clock) than a
     # notebook takes to run, so with only one per worker the workers waited for them.

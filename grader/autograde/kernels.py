@@ -26,7 +26,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 
 from grader.autograde.limits import Limits
-from grader.autograde.sandbox.core import SANDBOX_GID, SANDBOX_UID, Sandbox, kernel_env
+from grader.autograde.sandbox.core import Sandbox, kernel_env
 from grader.autograde.sandbox.forking import ZygoteProvisioner, get_zygote
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,9 @@ class ForkedKernelManager(AsyncKernelManager):
         provisioner.request = self._fork_request
         self.provisioner = provisioner
         cmd, kw = await super()._async_pre_start_kernel(**kw)
-        if self._fork_request.get("sandbox"):
-            os.chown(self.connection_file, SANDBOX_UID, SANDBOX_GID)
+        sandbox = self._fork_request.get("sandbox")
+        if sandbox:
+            os.chown(self.connection_file, sandbox["uid"], sandbox["gid"])
         return cmd, kw
 
 
