@@ -143,16 +143,25 @@ def build(root: Path, site_dir: Path, cache_dir: Path, no_grading: bool) -> None
     show_default=True,
     help="The built course site to serve at /.",
 )
-@click.option("--workers", default=1, show_default=True, type=int,
-              help="Grading worker processes to start beside the web server (0 for none).")
+@click.option("--workers", default=None, type=int,
+              help="Grading worker processes to start beside the web server (0 for none). "
+                   "Default: ACADEMY_WORKERS, else one per CPU core.")
 @click.option("--no-demo", is_flag=True, help="Do not create the demo cohort.")
-def serve(host: str, port: int, site_dir: Path, workers: int, no_demo: bool) -> None:
-    """Run the academy: migrate, sync the catalogue, start a grading worker and the server."""
-    from grader.service.serve import ServeOptions
+def serve(host: str, port: int, site_dir: Path, workers: int | None, no_demo: bool) -> None:
+    """Run the academy: migrate, sync the catalogue, start the grading workers and the web
+    server (as ACADEMY_WEB_USER when started as root). One SIGTERM stops everything."""
+    from grader.service.serve import ServeError, ServeOptions
     from grader.service.serve import serve as run
 
     logging.getLogger().setLevel(logging.INFO)
-    run(ServeOptions(host=host, port=port, site_dir=site_dir, workers=workers, demo=not no_demo))
+    try:
+        status = run(ServeOptions(host=host, port=port, site_dir=site_dir, workers=workers,
+                                  demo=not no_demo))
+    except ServeError as error:
+        raise click.ClickException(str(error)) from error
+    from grader.service.lifecycle import exit_now
+
+    exit_now(status)
 
 
 @main.command(

@@ -29,19 +29,32 @@ class Rejected(ValueError):
     """The submission is refused; the message is for the learner."""
 
 
+class TooLarge(Rejected):
+    """The file is over `Limits.max_file_bytes` (a web service answers 413, not 400)."""
+
+
+def too_large_message(size: int | None, limits: Limits) -> str:
+    """The one sentence for a file over the limit (`size` None: not known, only too big)."""
+    what = "larger than the limit" if size is None else f"{size / MIB:.1f} MB; the limit is"
+    return (
+        f"The notebook is {what} {limits.max_file_bytes / MIB:.1f} MB. Clear large outputs "
+        "(Edit, then Clear Outputs of All Cells), save and try again."
+    )
+
+
+def check_size(size: int, limits: Limits) -> None:
+    if size > limits.max_file_bytes:
+        raise TooLarge(too_large_message(size, limits))
+    if size == 0:
+        raise Rejected("The file is empty. Save your notebook and submit it again.")
+
+
 def read_bytes(path: Path, limits: Limits) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as error:
         raise Rejected(f"The file could not be read ({error.strerror}).") from error
-    if size > limits.max_file_bytes:
-        raise Rejected(
-            f"The notebook is {size / MIB:.1f} MB; the limit is "
-            f"{limits.max_file_bytes / MIB:.0f} MB. Clear the outputs (Edit > Clear Outputs of "
-            "All Cells) and submit again."
-        )
-    if size == 0:
-        raise Rejected("The file is empty. Save your notebook and submit it again.")
+    check_size(size, limits)
     return path.read_bytes()
 
 
@@ -80,6 +93,8 @@ def load_json(text: str) -> Any:
 def check_structure(data: Any, limits: Limits) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise Rejected("The file is not a Jupyter notebook (it has no list of cells).")
+    if not isinstance(data.get("metadata", {}), dict):
+        raise Rejected("The notebook's own metadata is damaged. " + FRESH_COPY)
     if data.get("nbformat") != 4:
         raise Rejected("The notebook uses an old format (not version 4). " + FRESH_COPY)
     cells = data["cells"]
@@ -147,13 +162,23 @@ def check_grade_ids(nb: NotebookNode, instructor: InstructorNotebook) -> None:
         )
 
 
-def precheck(path: Path, instructor: InstructorNotebook, limits: Limits) -> NotebookNode:
-    """Return the submission as a notebook, or raise Rejected with the learner's reason."""
-    raw = read_bytes(path, limits)
+def read_notebook(raw: bytes, limits: Limits) -> NotebookNode:
+    """Every check that needs no instructor notebook, in order; the file as a notebook."""
+    check_size(len(raw), limits)
     text = decode_text(raw)
     check_depth(text, limits)
     data = load_json(text)
     check_structure(data, limits)
-    nb = to_notebook(data)
+    return to_notebook(data)
+
+
+def precheck_bytes(raw: bytes, instructor: InstructorNotebook, limits: Limits) -> NotebookNode:
+    """`precheck` for a file already in memory (the service's upload)."""
+    nb = read_notebook(raw, limits)
     check_grade_ids(nb, instructor)
     return nb
+
+
+def precheck(path: Path, instructor: InstructorNotebook, limits: Limits) -> NotebookNode:
+    """Return the submission as a notebook, or raise Rejected with the learner's reason."""
+    return precheck_bytes(read_bytes(path, limits), instructor, limits)

@@ -12,4 +12,9 @@ class AcademyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django_q.signals import post_spawn
+
         from grader.service import signin  # noqa: F401 - connects the sign-in signals
+        from grader.service.cluster import on_worker_spawn
+
+        post_spawn.connect(on_worker_spawn, dispatch_uid="academy-worker-spawn")

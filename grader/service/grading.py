@@ -26,8 +26,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from grader.service import stopping
 from grader.service.models import Grade, Submission, SubmissionStatus
 from grader.service.models.submissions import FINISHED
+from grader.service.notebooks import grading_limits, instructor_path
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +68,24 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
+def _claimable(now: Any) -> Q:
+    """Rows a task may start grading: waiting ones, or one whose grading outlived the task
+    timeout (its worker is gone). Never one another worker is grading now: a task delivered
+    twice must not grade twice."""
+    abandoned = now - timedelta(seconds=settings.ACADEMY_GRADING_TIMEOUT)
+    return (Q(status__in=(SubmissionStatus.RECEIVED, SubmissionStatus.QUEUED))
+            | Q(status=SubmissionStatus.GRADING, started_at__lt=abandoned))
+
+
 def claim(submission_id: uuid.UUID | str) -> Claim | None:
-    """Take a submission for grading; None when it is finished (a duplicate task)."""
+    """Take a submission for grading; None when it is finished or being graded (a duplicate
+    task)."""
     token = uuid.uuid4()
+    now = timezone.now()
     with transaction.atomic():
         sub = (
             Submission.objects.select_for_update()
-            .filter(pk=submission_id)
-            .exclude(status__in=FINISHED)
+            .filter(_claimable(now), pk=submission_id)
             .first()
         )
         if sub is None:
@@ -89,10 +101,22 @@ def claim(submission_id: uuid.UUID | str) -> Claim | None:
             status=SubmissionStatus.GRADING,
             attempt_token=token,
             attempts=F("attempts") + 1,
-            started_at=timezone.now(),
+            started_at=now,
             worker=worker_name(),
         )
         return Claim(token=token, attempt=sub.attempts + 1)
+
+
+def give_back(submission_id: uuid.UUID | str, claim_: Claim) -> None:
+    """A worker told to stop returns its submission to the queue: not an attempt that counts
+    against the notebook, and queued again at once rather than after the stale sweep."""
+    returned = Submission.objects.filter(
+        pk=submission_id, attempt_token=claim_.token, status=SubmissionStatus.GRADING
+    ).update(status=SubmissionStatus.QUEUED, attempt_token=None, attempts=F("attempts") - 1,
+             queued_at=timezone.now(), worker="")
+    if returned:
+        enqueue(submission_id)
+        log.warning("submission %s given back to the queue (worker stopping)", submission_id)
 
 
 def _finish_without_grading(sub: Submission, reason: str) -> None:
@@ -145,36 +169,44 @@ def _grade_fields(result: Any) -> dict[str, Any]:
 
 
 def run_autograder(sub: Submission) -> dict[str, Any]:
-    """Grade the stored notebook against the exercise's instructor notebook."""
-    from grader.content.catalogue import load_catalogue
-
-    catalogue = load_catalogue(Path(settings.ACADEMY_ROOT))
-    exercise = catalogue.exercises.get(sub.exercise_id)
-    if exercise is None:
+    """Grade the stored notebook against the exercise's instructor notebook, with the limits
+    the intake checked it against."""
+    exercise = sub.exercise
+    if not exercise.active:
         return {"status": SubmissionStatus.FAILED, "reason": (
             f"Exercise '{sub.exercise_id}' is no longer in the course catalogue.")}
     autograde = import_string(settings.ACADEMY_AUTOGRADE)
     with tempfile.TemporaryDirectory(prefix="academy-grade-") as tmp:
-        path = Path(tmp) / exercise.notebook
+        path = Path(tmp) / Path(exercise.notebook).name
         path.write_bytes(bytes(sub.notebook))
-        result = autograde(catalogue.notebook_path(exercise), path)
+        result = autograde(instructor_path(exercise), path, limits=grading_limits())
     return _grade_fields(result)
 
 
 def grade_submission(submission_id: str) -> str:
-    """The queue task: claim, grade, record. Returns what happened, for django-q2's log."""
-    claim_ = claim(submission_id)
-    if claim_ is None:
-        return "skipped: already finished"
-    sub = Submission.objects.select_related("exercise").get(pk=submission_id)
-    try:
-        fields = run_autograder(sub)
-    except Exception:
-        log.exception("grading submission %s failed", submission_id)
-        fields = {"status": SubmissionStatus.FAILED,
-                  "reason": "Something went wrong on our side while grading. Please try again."}
-    written = record(submission_id, claim_, fields)
-    return f"{fields['status']} (attempt {claim_.attempt})" if written else "dropped: superseded"
+    """The queue task: claim, grade, record. Returns what happened, for django-q2's log.
+
+    A stop (SIGTERM, see `stopping`) may cut the grading short but never the claim or the
+    record: those database writes finish first."""
+    with stopping.task():
+        claim_ = claim(submission_id)
+        if claim_ is None:
+            return "skipped: finished or being graded"
+        sub = Submission.objects.select_related("exercise").get(pk=submission_id)
+        try:
+            with stopping.interruptible():
+                fields = run_autograder(sub)
+        except stopping.WorkerStopping:
+            give_back(submission_id, claim_)
+            raise
+        except Exception:
+            log.exception("grading submission %s failed", submission_id)
+            fields = {"status": SubmissionStatus.FAILED,
+                      "reason": "Something went wrong on our side while grading. "
+                                "Please try again."}
+        written = record(submission_id, claim_, fields)
+        return (f"{fields['status']} (attempt {claim_.attempt})" if written
+                else "dropped: superseded")
 
 
 def requeue_stale(*, now: Any = None) -> int:

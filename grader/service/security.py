@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from grader.service.api_errors import error
 from grader.service.models import ApiToken
 from grader.service.models.people import hash_token
 
@@ -86,8 +87,6 @@ class TokenAuthenticationMiddleware:
         if header and request.path.startswith("/api/"):
             user = user_for_token(header)
             if user is None:
-                from grader.service.views.api import error
-
                 return error(401, "The API token is not valid. Ask for a new one.")
             request.user = user
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]

@@ -80,13 +80,13 @@ def test_session_endpoint_tells_the_widget_what_it_may_do(people) -> None:  # no
 @pytest.mark.parametrize(
     ("exercise", "data", "status", "words"),
     [
-        ("fines-count", b"this is not json", 400, "not valid JSON"),
+        ("fines-count", b"this is not json", 400, "not valid notebook JSON"),
         ("fines-count", b'{"cells": "no"}', 400, "not a Jupyter notebook"),
         ("fines-count", b"", 400, "empty"),
         ("no-such-exercise", b"{}", 404, "no exercise called"),
         ("other-cohort-task", notebook("other-cohort-task"), 403, "not on a graded track"),
         ("warm-up", notebook("warm-up"), 403, "not on a graded track"),
-        ("fines-count", notebook("fines-total"), 400, "not the one for"),
+        ("fines-count", notebook("fines-total"), 400, "is for the exercise"),
     ],
 )
 def test_bad_uploads_get_a_clear_4xx_and_leave_nothing(

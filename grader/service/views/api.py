@@ -11,11 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grader.service import access, intake
+from grader.service.api_errors import error, max_body_bytes, oversize_message
 from grader.service.models import Exercise, Submission, User
-
-
-def error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
 
 
 def serialise(sub: Submission, *, viewer: User) -> dict[str, Any]:
@@ -87,11 +84,14 @@ def session(request: HttpRequest) -> JsonResponse:
 
 
 def _create(request: HttpRequest) -> JsonResponse:
-    # Refuse an oversized body before Django reads it (waitress also caps the body size).
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > settings.ACADEMY_MAX_NOTEBOOK_BYTES + 64 * 1024:
-        exc = intake.too_large(length)
-        return error(exc.status, exc.message)
+    # Refuse an oversized body before Django reads it (waitress refuses it even earlier,
+    # before reading it, with the same limit; this covers any other WSGI server).
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return error(400, "The Content-Length header is not a number.")
+    if length > max_body_bytes():
+        return error(413, oversize_message(length))
     upload = request.FILES.get("notebook")
     if upload is None:
         return error(400, "Send the notebook as a file in a form field called 'notebook'.")
