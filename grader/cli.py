@@ -221,8 +221,11 @@ def autograde(
     if unsafe_no_sandbox:
         click.secho("WARNING: --unsafe-no-sandbox: learner code runs UNPROTECTED.", err=True,
                     fg="red", bold=True)
-    overrides = {"cell_timeout": cell_timeout, "notebook_timeout": notebook_timeout}
-    limits = dataclasses.replace(Limits(), **{k: v for k, v in overrides.items() if v})
+    limits = Limits()
+    if cell_timeout:
+        limits = dataclasses.replace(limits, cell_timeout=cell_timeout)
+    if notebook_timeout:
+        limits = dataclasses.replace(limits, notebook_timeout=notebook_timeout)
     options = GradingOptions(limits=limits, workers=workers, unsafe_no_sandbox=unsafe_no_sandbox)
     results = autograde_many(source, list(submissions), options=options)
     for result in results:

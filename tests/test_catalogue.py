@@ -9,14 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from grader.content.catalogue import (
-    Audience,
-    CatalogueError,
-    Problem,
-    json_schema,
-    load_catalogue,
-    read_catalogue,
-)
+from grader.content.catalogue import Audience, CatalogueError, Problem, json_schema
+from grader.content.reader import load_catalogue, read_catalogue
 
 TRACK_YML = "courses/street-data/track.yml"
 EXERCISES_YML = "courses/street-data/exercises.yml"

@@ -9,10 +9,11 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from grader.autograde import feedback, static
 from grader.autograde import flags as flag
-from grader.autograde.kernels import DEFAULT_PRELOAD, KernelPool
+from grader.autograde.kernels import DEFAULT_PRELOAD, KernelPool, StartedKernel
 from grader.autograde.limits import Limits
 from grader.autograde.merge import merge, role
 from grader.autograde.precheck import Rejected, precheck
@@ -30,6 +31,15 @@ UNSAFE_WARNING = (
     "files and network. Only for authoring on your own laptop or measuring the sandbox."
 )
 SPARE_KERNELS = 1
+
+
+class KernelSource(Protocol):
+    """Where `_grade_one` takes a fresh kernel from and gives it back: a batch's `KernelPool`
+    or a long-lived grading session."""
+
+    async def take(self) -> StartedKernel: ...
+
+    def release(self, kernel: StartedKernel) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ def _learner_sources(merged) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 async def _grade_one(
-    instructor: InstructorNotebook, submission: str, pool: KernelPool, limits: Limits
+    instructor: InstructorNotebook, submission: str, pool: KernelSource, limits: Limits
 ) -> GradeResult:
     start = time.monotonic()
     max_score = instructor.max_score

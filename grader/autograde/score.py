@@ -71,25 +71,26 @@ def score(execution: Execution, nonce: str) -> Scored:
     held, flags = _canaries(execution, nonce)
     cells = []
     for index, cell in enumerate(execution.nb.cells):
-        if not is_graded(cell) or role(cell):
+        cell_id = grade_id(cell)  # every graded cell has one: merge restored them by it
+        if not is_graded(cell) or role(cell) or cell_id is None:
             continue
         worth = points(cell)
         if is_test(cell):
             hidden = has_hidden_tests(cell)
             if index not in execution.replies:
                 earned, message = 0.0, NOT_RUN
-            elif not held.get(grade_id(cell), False):
+            elif not held.get(cell_id, False):
                 earned, message = 0.0, UNTRUSTED
             else:
                 earned, _ = utils.determine_grade(cell)
                 message = _message(cell)
-            cells.append(CellResult(grade_id(cell), float(earned or 0.0), worth,
+            cells.append(CellResult(cell_id, float(earned or 0.0), worth,
                                     kind="autograded", hidden=hidden,
                                     message="" if hidden else message))
         elif is_grade(cell):
             earned, _ = utils.determine_grade(cell)
-            cells.append(CellResult(grade_id(cell), None if earned is None else float(earned),
+            cells.append(CellResult(cell_id, None if earned is None else float(earned),
                                     worth, kind="manual"))
         else:  # a task: always for a person to mark
-            cells.append(CellResult(grade_id(cell), None, worth, kind="manual"))
+            cells.append(CellResult(cell_id, None, worth, kind="manual"))
     return Scored(tuple(cells), tuple(dict.fromkeys(flags)))

@@ -19,8 +19,9 @@ from nbformat import NotebookNode
 
 from grader.checks import cache as check_cache
 from grader.content import notebook as nbg
-from grader.content.catalogue import COURSES_DIR, EXERCISES_DIR, EXERCISES_FILE, read_catalogue
+from grader.content.catalogue import COURSES_DIR, EXERCISES_DIR, EXERCISES_FILE
 from grader.content.problems import Problem
+from grader.content.reader import read_catalogue
 from grader.release.assignment import ReleaseError, release_notebook
 
 if TYPE_CHECKING:  # importing the autograder costs seconds; a fully cached check needs none

@@ -9,10 +9,11 @@ Layout (paths relative to the repository root)::
     courses/<track-id>/<lesson>.md   lesson bodies, in Markdown
     exercises/<exercise-id>/         the nbgrader instructor notebook and its datasets
 
-`load_catalogue(root)` reads all of it and returns one validated, frozen `Catalogue`,
-or raises `CatalogueError` listing every problem with its file, place and a plain sentence.
-`read_catalogue(root)` returns what could be read together with the problems, for callers
-(such as `grader check`) that carry on and report more.
+This module holds the models. `grader.content.reader.load_catalogue(root)` reads all of it
+and returns one validated, frozen `Catalogue`, or raises `CatalogueError` listing every
+problem with its file, place and a plain sentence; `read_catalogue(root)` returns what could
+be read together with the problems, for callers (such as `grader check`) that carry on and
+report more.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ Minutes = Annotated[int, Field(ge=1, le=600, description="Estimated minutes for 
 
 __all__ = [
     "Audience", "Catalogue", "CatalogueError", "Exercise", "Ksb", "Lesson", "Module",
-    "Problem", "Standard", "Track", "json_schema", "load_catalogue", "read_catalogue",
+    "Problem", "Standard", "Track", "json_schema",
 ]
 
 
@@ -216,30 +217,6 @@ class Catalogue:
 
     def is_graded(self, exercise_id: str) -> bool:
         return any(t.audience is Audience.GRADED for t in self.tracks_using(exercise_id))
-
-
-def read_catalogue(root: Path) -> tuple[Catalogue, tuple[Problem, ...]]:
-    """Read courses/ under `root`: what could be validated, and every problem found."""
-    from grader.content.reader import CatalogueReader  # it imports the models above
-
-    reader = CatalogueReader(Path(root).resolve())
-    reader.read()
-    catalogue = Catalogue(
-        root=reader.root,
-        standards=reader.standards,
-        exercises=reader.exercises,
-        tracks=tuple(reader.tracks),
-        defined_in=reader.defined_in,
-    )
-    return catalogue, tuple(reader.problems)
-
-
-def load_catalogue(root: Path) -> Catalogue:
-    """Read and cross-check courses/ under `root`; raise CatalogueError listing all problems."""
-    catalogue, problems = read_catalogue(root)
-    if problems:
-        raise CatalogueError(problems)
-    return catalogue
 
 
 def json_schema() -> dict[str, Any]:

@@ -3,9 +3,23 @@ so an id changed in a URL finds nothing rather than someone else's work."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from grader.service.models import Cohort, Exercise, Role, Submission, Track, User
+
+Viewer = User | AnonymousUser
+"""Who is asking, as `request.user` gives it (anonymous unless signed in)."""
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The user of a view behind `login_required` (an anonymous visitor never gets there)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user
 
 
 def graded_tracks_for(learner: User) -> QuerySet[Track]:
@@ -22,22 +36,22 @@ def submittable_exercises(learner: User) -> QuerySet[Exercise]:
     ).distinct()
 
 
-def can_submit(user: User, exercise_id: str) -> bool:
-    return user.is_authenticated and submittable_exercises(user).filter(pk=exercise_id).exists()
+def can_submit(user: Viewer, exercise_id: str) -> bool:
+    return isinstance(user, User) and submittable_exercises(user).filter(pk=exercise_id).exists()
 
 
-def managed_cohorts(user: User) -> QuerySet[Cohort]:
+def managed_cohorts(user: Viewer) -> QuerySet[Cohort]:
     """Cohorts the user manages; admins see every cohort."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):  # every User is signed in; AnonymousUser is not
         return Cohort.objects.none()
     if user.role == Role.ADMIN or user.is_superuser:
         return Cohort.objects.all()
     return Cohort.objects.filter(managers=user)
 
 
-def visible_submissions(user: User) -> QuerySet[Submission]:
+def visible_submissions(user: Viewer) -> QuerySet[Submission]:
     """Submissions the user may read: their own, and their managed cohorts' learners'."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return Submission.objects.none()
     learner_ids = User.objects.filter(learner_cohorts__in=managed_cohorts(user)).values("pk")
     return Submission.objects.filter(learner=user) | Submission.objects.filter(

@@ -23,7 +23,7 @@ from grader.service.models import (
 class AcademyUserAdmin(UserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "is_staff")
-    fieldsets = (*UserAdmin.fieldsets, ("Academy", {"fields": ("role",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Academy", {"fields": ("role",)}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Academy", {"fields": ("email", "role")}))
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from grader.content.catalogue import Audience, load_catalogue
+from grader.content.catalogue import Audience
+from grader.content.reader import load_catalogue
 from grader.service.models import Exercise, Ksb, Standard, Track, TrackExercise
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,10 @@ def sync_catalogue(root: Path) -> SyncReport:
             ksbs[(std.id, k.code)], _ = Ksb.objects.update_or_create(
                 standard_id=std.id, code=k.code, defaults={"title": k.title})
     for ex in catalogue.exercises.values():
-        row, _ = Exercise.objects.update_or_create(
+        exercise, _ = Exercise.objects.update_or_create(
             id=ex.id, defaults={"title": ex.title, "notebook": ex.notebook, "active": True})
-        row.ksbs.set([ksbs[(ex.standard, c)] for c in ex.ksbs if (ex.standard, c) in ksbs])
+        standard = ex.standard or ""
+        exercise.ksbs.set([ksbs[(standard, c)] for c in ex.ksbs if (standard, c) in ksbs])
     for track in catalogue.tracks:
         row, _ = Track.objects.update_or_create(id=track.id, defaults={
             "title": track.title, "graded": track.audience is Audience.GRADED,

@@ -8,6 +8,7 @@ The history is real: the demo notebooks go through the queue and the autograder.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import secrets
@@ -71,7 +72,7 @@ def _history(learners: list[User], cohort: Cohort) -> int:
             learner=learner, exercise=ex, notebook=data, filename=ex.notebook,
             size_bytes=len(data), sha256="demo", source="demo"))
     for sub in created:
-        transaction.on_commit(lambda pk=sub.pk: enqueue(pk))
+        transaction.on_commit(functools.partial(enqueue, sub.pk))
     return len(created)
 
 

@@ -66,6 +66,7 @@ def check_rate(upload: Upload) -> None:
     recent = Submission.objects.filter(learner=upload.learner, created_at__gte=since)
     if recent.count() >= settings.ACADEMY_RATE_LIMIT:
         oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+        oldest = oldest or timezone.now()  # never None here: the count was at the limit
         wait = max(1, round(((oldest + window) - timezone.now()).total_seconds() / 60))
         minutes = window.total_seconds() / 60
         raise SubmissionError(

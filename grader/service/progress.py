@@ -94,7 +94,7 @@ def _submissions_by_key(learners: Iterable[User]) -> dict[tuple[int, str], list[
     )
     for sub in rows:
         if not hasattr(sub, "grade"):
-            sub.grade = None  # type: ignore[assignment]
+            sub.grade = None
         by_key[(sub.learner_id, sub.exercise_id)].append(sub)
     return by_key
 

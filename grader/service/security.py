@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from grader.service.api_errors import error
-from grader.service.models import ApiToken
+from grader.service.models import ApiToken, User
 from grader.service.models.people import hash_token
 
 SERVICE_PREFIXES = ("/academy/", "/api/")
@@ -61,7 +61,7 @@ class SecurityHeadersMiddleware:
 TOKEN_SCHEME = "Token"
 
 
-def user_for_token(header: str) -> object | None:
+def user_for_token(header: str) -> User | None:
     scheme, _, key = header.partition(" ")
     if scheme != TOKEN_SCHEME or not key.strip():
         return None

@@ -62,7 +62,7 @@ def create(application: object, sock: socket.socket, *, threads: int,
     server = create_server(application, sockets=[sock], threads=threads,
                            max_request_body_size=max_body, ident=IDENT)
     assert isinstance(server, BaseWSGIServer), "one socket gives one server"
-    server.channel_class = JsonErrorChannel  # type: ignore[misc]
+    server.channel_class = JsonErrorChannel
     return server
 
 
@@ -93,8 +93,12 @@ def main(argv: list[str] | None = None) -> None:
     lifecycle.stop_with_parent()
     sock = socket.socket(fileno=args.fd)
     lifecycle.setup_django()
-    from grader.project.wsgi import application
+    from django.core.wsgi import get_wsgi_application
+
     from grader.service.api_errors import max_body_bytes
+
+    # As grader/project/wsgi.py does; imported from Django, not from the project above us.
+    application = get_wsgi_application()
 
     log.info("web server on %s as uid %d", sock.getsockname(), os.getuid())
     run(create(application, sock, threads=args.threads, max_body=max_body_bytes()))

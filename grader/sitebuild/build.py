@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from grader.content.catalogue import Catalogue, CatalogueError, load_catalogue
+from grader.content.catalogue import Catalogue, CatalogueError
+from grader.content.reader import load_catalogue
 from grader.sitebuild.controls import LITE_DIR
 
 log = logging.getLogger(__name__)

@@ -349,7 +349,8 @@ KERNEL_MODULES = (
 
 
 def preload(modules):
-    sys.modules["debugpy"] = None  # ipykernel imports the debugger if it can (~0.2 s)
+    # ipykernel imports the debugger if it can (~0.2 s); None makes that import fail.
+    sys.modules["debugpy"] = None  # type: ignore[assignment]
     for name in KERNEL_MODULES + tuple(modules):
         __import__(name)
     # IPython's tracebacks ask `inspect.getmodule`, which resolves the file of every loaded

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from grader.service import access, progress
+from grader.service.models import Cohort
 
 
 @login_required
@@ -19,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    tracks = progress.learner_progress(request.user)
+    tracks = progress.learner_progress(access.signed_in(request))
     return render(request, "academy/me.html", {"tracks": tracks})
 
 
@@ -46,7 +47,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     return render(request, "academy/cohorts.html", {"cohorts": managed})
 
 
-def _managed_cohort(request: HttpRequest, slug: str):  # noqa: ANN202
+def _managed_cohort(request: HttpRequest, slug: str) -> Cohort:
     cohort = access.managed_cohorts(request.user).filter(slug=slug).first()
     if cohort is None:
         raise Http404("There is no cohort with that name that you manage.")
