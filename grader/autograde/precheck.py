@@ -18,7 +18,16 @@ from nbformat import NotebookNode
 
 from grader.autograde.limits import MIB, Limits
 from grader.autograde.source import InstructorNotebook
-from grader.content.notebook import CELL_TYPES, NBGRADER, grade_id, is_code
+from grader.content.notebook import (
+    CELL_TYPE,
+    CELL_TYPES,
+    METADATA,
+    NBGRADER,
+    OUTPUTS,
+    SOURCE,
+    grade_id,
+    is_code,
+)
 
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -105,15 +114,15 @@ def check_structure(data: Any, limits: Limits) -> None:
         )
     outputs = 0
     for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") not in CELL_TYPES:
+        if not isinstance(cell, dict) or cell.get(CELL_TYPE) not in CELL_TYPES:
             raise Rejected(f"Cell {number} of the notebook is damaged. " + FRESH_COPY)
-        source = cell.get("source", "")
+        source = cell.get(SOURCE, "")
         if not (isinstance(source, str)
                 or isinstance(source, list) and all(isinstance(s, str) for s in source)):
             raise Rejected(f"Cell {number} of the notebook is damaged. " + FRESH_COPY)
-        if not isinstance(cell.get("metadata", {}), dict):
+        if not isinstance(cell.get(METADATA, {}), dict):
             raise Rejected(f"Cell {number} of the notebook is damaged. " + FRESH_COPY)
-        found = cell.get("outputs", [])
+        found = cell.get(OUTPUTS, [])
         outputs += len(found) if isinstance(found, list) else 1
     if outputs > limits.max_outputs:
         raise Rejected(
