@@ -116,8 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(ACADEMY_DATA_DIR / "test-academy.sqlite3")}
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Connections are kept, not opened per request or per queue look: django-q2's ORM broker
+# closes "old" connections before every poll and every enqueue, and with CONN_MAX_AGE 0 each
+# of those reopened the database (and SQLite checkpointed its journal on every close).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("ACADEMY_DB_CONN_MAX_AGE", 600))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,7 +181,7 @@ ACADEMY_GRADING_TIMEOUT = int(os.environ.get("ACADEMY_GRADING_TIMEOUT", 300))
 ACADEMY_STALE_AFTER_SECONDS = int(
     os.environ.get("ACADEMY_STALE_AFTER_SECONDS", ACADEMY_GRADING_TIMEOUT + 60)
 )
-"""A submission queued or grading for longer than this is re-queued (its worker was lost)."""
+"""A submission grading for longer than this is re-queued (its worker was lost)."""
 ACADEMY_WORKERS = int(os.environ.get("ACADEMY_WORKERS", len(os.sched_getaffinity(0))))
 """Grading processes per cluster: one per CPU core by default (each grades one notebook at a
 time, with its next kernel starting beside it)."""
@@ -190,7 +193,8 @@ ACADEMY_WEB_USER = os.environ.get("ACADEMY_WEB_USER", "academy")
 workers keep root, which the sandbox needs)."""
 
 Q_CLUSTER = {
-    "name": "academy",
+    # Machines sharing a queue use the same name (and ACADEMY_SECRET_KEY: tasks are signed).
+    "name": os.environ.get("ACADEMY_QUEUE_NAME", "academy"),
     "workers": ACADEMY_WORKERS,
     "timeout": ACADEMY_GRADING_TIMEOUT,
     # A task not acknowledged `retry` seconds after a worker took it is given to another worker:

@@ -48,8 +48,13 @@ class Claim:
     """1 for the first attempt, 2 after a lost worker, ..."""
 
 
-def enqueue(submission_id: uuid.UUID | str) -> None:
-    """Put a stored submission on the queue and mark it queued (if nobody has started it)."""
+QUEUE_TAKEN_GRACE_SECONDS = 10
+"""A queued submission whose task has left the broker (taken by a cluster) and is still not
+being graded after this long was taken by a cluster that died: the Redis broker keeps no
+copy of a task once it is taken."""
+
+
+def _send(submission_id: uuid.UUID | str) -> None:
     from django_q.tasks import async_task
 
     async_task(
@@ -59,6 +64,11 @@ def enqueue(submission_id: uuid.UUID | str) -> None:
         group="grading",
         timeout=settings.ACADEMY_GRADING_TIMEOUT,
     )
+
+
+def enqueue(submission_id: uuid.UUID | str) -> None:
+    """Put a stored submission on the queue and mark it queued (if nobody has started it)."""
+    _send(submission_id)
     Submission.objects.filter(pk=submission_id, status=SubmissionStatus.RECEIVED).update(
         status=SubmissionStatus.QUEUED, queued_at=timezone.now()
     )
@@ -209,26 +219,46 @@ def grade_submission(submission_id: str) -> str:
                 else "dropped: superseded")
 
 
+def _waiting_in_broker() -> int:
+    from django_q.brokers import get_broker
+
+    return get_broker().queue_size() or 0
+
+
+def _lost_queued(now: Any) -> list[uuid.UUID]:
+    """Queued submissions whose task a cluster took and lost. The broker delivers in order,
+    so the newest `waiting` queued submissions may still be in it; older ones were taken."""
+    queued = Submission.objects.filter(status=SubmissionStatus.QUEUED).order_by("-queued_at")
+    waiting = _waiting_in_broker()
+    maybe_in_broker = set(queued.values_list("pk", flat=True)[:waiting]) if waiting else set()
+    taken_long_ago = queued.filter(queued_at__lt=now - timedelta(
+        seconds=QUEUE_TAKEN_GRACE_SECONDS)).values_list("pk", flat=True)
+    return [pk for pk in taken_long_ago if pk not in maybe_in_broker]
+
+
 def requeue_stale(*, now: Any = None) -> int:
-    """Queue again every submission whose task was lost; return how many."""
+    """Queue again every submission whose task was lost; return how many.
+
+    Lost: stored but never queued (30 s); queued, and its task taken by a cluster that died
+    (`_lost_queued`); or grading for longer than `ACADEMY_STALE_AFTER_SECONDS` (its worker
+    died). A task sent twice is harmless: `claim` lets only one attempt grade."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.ACADEMY_STALE_AFTER_SECONDS)
-    never_queued = now - timedelta(seconds=30)
     lost = list(
         Submission.objects.filter(
-            Q(status=SubmissionStatus.RECEIVED, created_at__lt=never_queued)
-            | Q(status=SubmissionStatus.QUEUED, queued_at__lt=stale)
+            Q(status=SubmissionStatus.RECEIVED, created_at__lt=now - timedelta(seconds=30))
             | Q(status=SubmissionStatus.GRADING, started_at__lt=stale)
         ).values_list("pk", flat=True)
-    )
+    ) + _lost_queued(now)
+    if not lost:
+        return 0
+    # Back to queued with a fresh date, so the next sweep leaves them alone for a while; a
+    # worker that still holds an old claim can no longer write (see `record`).
+    Submission.objects.filter(pk__in=lost).exclude(status__in=FINISHED).update(
+        status=SubmissionStatus.QUEUED, queued_at=now)
     for pk in lost:
-        # Back to queued with a fresh date, so the next sweep leaves it alone for a while;
-        # a worker that still holds the old claim can no longer write (see `record`).
-        Submission.objects.filter(pk=pk).exclude(status__in=FINISHED).update(
-            status=SubmissionStatus.QUEUED, queued_at=now
-        )
-        enqueue(pk)
-        log.warning("re-queued submission %s (its task was lost)", pk)
+        _send(pk)
+    log.warning("re-queued %d submission(s) whose task was lost", len(lost))
     return len(lost)
 
 

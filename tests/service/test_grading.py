@@ -139,3 +139,15 @@ def test_a_stop_while_recording_waits_for_the_record(queued, stop_state, monkeyp
         grading.grade_submission(str(queued.pk))
     assert Submission.objects.get(pk=queued.pk).status == SubmissionStatus.GRADED
     assert Grade.objects.count() == 1
+
+
+def test_a_task_taken_by_a_cluster_that_died_is_sent_again(queued) -> None:  # noqa: ANN001
+    from django_q.models import OrmQ
+
+    Submission.objects.filter(pk=queued.pk).update(
+        queued_at=timezone.now() - timedelta(seconds=grading.QUEUE_TAKEN_GRACE_SECONDS + 1))
+    assert grading.requeue_stale() == 0   # its task still waits in the broker
+    OrmQ.objects.all().delete()           # a cluster took it (Redis keeps no copy), then died
+    assert grading.requeue_stale() == 1
+    assert OrmQ.objects.count() == 1
+    assert grading.requeue_stale() == 0   # sent again just now: left alone
