@@ -17,7 +17,7 @@ PORT ?= 8000
 # nbgrader runs `alembic` by name, so the venv's bin/ must be on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup python-deps node-deps sandbox-deps browser-deps build serve test check lint lock clean
+.PHONY: setup python-deps node-deps sandbox-deps browser-deps web-user build serve test check lint lock clean
 
 setup: python-deps node-deps sandbox-deps
 
@@ -54,21 +54,29 @@ sandbox-deps:
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# The web server's own account: `grader serve` started as root runs the web server as it, and
+# keeps root only for the grading workers (the sandbox needs it). Created when missing, as root.
+WEB_USER ?= $(or $(ACADEMY_WEB_USER),academy)
+web-user:
+	@if [ "$$(id -u)" = 0 ] && ! id -u $(WEB_USER) >/dev/null 2>&1; then \
+	  useradd --system --no-create-home --shell /usr/sbin/nologin $(WEB_USER); fi
+
 build: setup
 	$(BIN)/grader -v build --site-dir $(SITE_DIR)
 
-serve: build
+serve: build web-user
 	$(BIN)/grader serve --site-dir $(SITE_DIR) --host $(HOST) --port $(PORT)
 
 check: setup
 	$(BIN)/grader check
 
-test: setup browser-deps
+test: setup browser-deps web-user
 	$(BIN)/python -m pytest
-	@# CI (.ci/run) sets ACADEMY_TEST_POSTGRES_URL: the service tests run again on PostgreSQL.
+	@# CI (.ci/run) sets ACADEMY_TEST_POSTGRES_URL: the service tests run again on PostgreSQL,
+	@# with the tests marked `postgres` (scale-out on Redis); the browser ran in the first pass.
 	@if [ -n "$$ACADEMY_TEST_POSTGRES_URL" ]; then \
 	  echo "Service tests again, on PostgreSQL"; \
-	  DATABASE_URL="$$ACADEMY_TEST_POSTGRES_URL" $(BIN)/python -m pytest tests/service; \
+	  DATABASE_URL="$$ACADEMY_TEST_POSTGRES_URL" $(BIN)/python -m pytest tests/service -m "not browser"; \
 	fi
 
 # ruff on everything; mypy on the package (settings in pyproject.toml); the import contract

@@ -58,8 +58,9 @@ class Fit:
 
     @property
     def confirmed(self) -> bool:
-        """Ids fit, and the checksums (if any) say it was released from this exercise."""
-        return self.ids_fit and (self.checksums_seen == 0 or self.checksums_equal > 0)
+        """Ids fit, and every checksum it carries is this exercise's (released from it as it
+        is now; a notebook from an older release of it fits by ids alone)."""
+        return self.ids_fit and self.checksums_equal == self.checksums_seen
 
 
 def fit(nb: NotebookNode, instructor: InstructorNotebook) -> Fit:
