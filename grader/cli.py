@@ -172,8 +172,8 @@ def manage(args: tuple[str, ...]) -> None:
     """Run a Django management command of the academy service.
 
     For example `grader manage import_cohort people.csv --cohort "Spring 2027"`,
-    `grader manage issue_token someone@camden.gov.uk`, `grader manage qcluster` (a grading
-    worker), `grader manage createsuperuser`. `grader manage help` lists them all.
+    `grader manage issue_token someone@camden.gov.uk`, `grader manage grading_workers`
+    (grading workers), `grader manage createsuperuser`. `grader manage help` lists them all.
     """
     import os
 

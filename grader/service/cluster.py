@@ -1,10 +1,11 @@
 """The grading cluster `grader serve` starts: django-q2's cluster, stopped at once on SIGTERM.
 
-Run as `python -m grader.service.cluster` in a process group of its own (as root: the
-sandbox needs it). django-q2 would stop by letting every worker finish its task; here SIGTERM
-goes to every process of the group instead, and each worker stops as `stopping.py` says
-(a grading in progress goes back to the queue). `grader manage qcluster` is the same cluster
-with django-q2's own, patient, stop.
+`grader serve` runs it as `python -m grader.service.cluster` in a process group of its own;
+on other machines, `grader manage grading_workers` (as root: the sandbox needs it). django-q2
+would stop by letting every worker finish its task (and its own qcluster can hang when every
+process of the group gets SIGTERM, as systemd sends it); here SIGTERM goes to every process of
+the group, and each worker stops as `stopping.py` says (a grading in progress goes back to the
+queue).
 """
 
 from __future__ import annotations
@@ -47,9 +48,8 @@ def _forward(signum: int, frame: FrameType | None) -> None:
     os.killpg(os.getpgrp(), signal.SIGTERM)
 
 
-def main() -> None:
-    lifecycle.stop_with_parent()
-    lifecycle.setup_django()
+def run() -> None:
+    """Run a grading cluster (Django set up) until SIGTERM or SIGINT; then end the process."""
     from django_q.cluster import Cluster
 
     cluster = Cluster()  # installs django-q2's patient handlers; ours replace them
@@ -60,6 +60,12 @@ def main() -> None:
         cluster.sentinel.join()
     log.info("grading cluster stopped")
     lifecycle.exit_now(0)
+
+
+def main() -> None:
+    lifecycle.stop_with_parent()
+    lifecycle.setup_django()
+    run()
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
     def start(name: str, workers: int = 1) -> subprocess.Popen:
         out = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", "django", "qcluster"],
+            [sys.executable, "-m", "django", "grading_workers"],
             env=worker_env(ACADEMY_WORKERS=str(workers), **QUEUE_ENV),
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         procs.append(proc)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from academy_helpers import notebook
+from academy_helpers import committed, notebook
 from django.utils import timezone
 
 from grader.service import grading
 from grader.service.intake import Upload, submit
 from grader.service.models import Grade, Submission, SubmissionStatus
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -21,7 +21,8 @@ def queued(people, monkeypatch):  # noqa: ANN001, ANN201
     from django_q.conf import Conf
 
     monkeypatch.setattr(Conf, "SYNC", False)
-    sub = submit(Upload(people["ann"], "fines-count", notebook("fines-count"), "nb.ipynb"))
+    with committed():
+        sub = submit(Upload(people["ann"], "fines-count", notebook("fines-count"), "nb.ipynb"))
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.QUEUED
     return sub

@@ -108,7 +108,7 @@ def test_two_redis_workers_killed_twenty_times_lose_nothing_and_grade_once(
     out = open(tmp_path / "workers.log", "wb")  # noqa: SIM115 - closed at the end
 
     def start() -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "django", "qcluster"], env=env,
+        return subprocess.Popen([sys.executable, "-m", "django", "grading_workers"], env=env,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
     rng = random.Random(14)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from academy_helpers import PASSWORD, notebook
+from academy_helpers import PASSWORD, committed, notebook
 from django.test import Client
 
 from grader.service.models import Grade, Submission
 from grader.service.tokens import issue_token
 
-# Transactions are real: a submission is queued only once its row is committed.
-pytestmark = pytest.mark.django_db(transaction=True)
+# A submission is queued only once its row is committed: `committed()` runs that step.
+pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:  # noqa: ANN001
@@ -24,8 +24,9 @@ def client_for(user) -> Client:  # noqa: ANN001
 def upload(client: Client, exercise: str, data: bytes, name: str = "nb.ipynb", **extra):  # noqa: ANN003,ANN201
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post("/api/v1/submissions", {
-        "exercise": exercise, "notebook": SimpleUploadedFile(name, data)}, **extra)
+    with committed():
+        return client.post("/api/v1/submissions", {
+            "exercise": exercise, "notebook": SimpleUploadedFile(name, data)}, **extra)
 
 
 def test_learner_submits_and_reads_the_grade(people) -> None:  # noqa: ANN001
