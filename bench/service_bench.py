@@ -60,6 +60,16 @@ def POLL_SCHEDULE(count: int) -> float:  # noqa: N802 - mirrors submit.js's cons
     return 0.25 if count < 8 else 0.5 if count < 40 else 1.0 if count < 100 else 3.0
 
 
+def page_sees(graded_after: float) -> float:
+    """When the exercise page, polling on `POLL_SCHEDULE`, first sees a grade that was ready
+    `graded_after` seconds after it submitted."""
+    seen, count = 0.0, 0
+    while seen < graded_after:
+        seen += POLL_SCHEDULE(count)
+        count += 1
+    return seen
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -200,6 +210,8 @@ def idle(url: str, keys: list[str], runs: int) -> dict[str, object]:
     return {"runs": runs, "median_s": round(statistics.median(client_s), 2),
             "max_s": round(max(client_s), 2),
             "median_to_graded_in_db_s": round(statistics.median(server_s), 2),
+            "median_seen_by_exercise_page_s": round(statistics.median(
+                page_sees(t) for t in client_s), 2),
             "seconds": [round(t, 2) for t in client_s], "load": load()}
 
 

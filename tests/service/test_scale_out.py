@@ -36,14 +36,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(tran
 SUBMISSIONS = 1_000
 KILLS = 20
 BUSY_SECONDS = 1.0
-BETWEEN_KILLS = SUBMISSIONS // (KILLS + 5)
+BETWEEN_KILLS = SUBMISSIONS // (2 * KILLS)
 """Submissions graded between two kills, so that the kills spread over the whole run."""
 REDIS_URL = os.environ.get("ACADEMY_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 QUEUE_ENV = {
     "ACADEMY_AUTOGRADE": FAKE,
-    "ACADEMY_FAKE_GRADE_SECONDS": "0.05",
-    "ACADEMY_GRADING_TIMEOUT": "5",
-    "ACADEMY_STALE_AFTER_SECONDS": "8",
+    "ACADEMY_FAKE_GRADE_SECONDS": "0.02",
+    # Far above a fake grading even on a loaded machine, so that only a kill (never a slow
+    # worker) lets a second attempt start; low enough to bring a killed grading back soon.
+    "ACADEMY_GRADING_TIMEOUT": "15",
+    "ACADEMY_STALE_AFTER_SECONDS": "20",
     "ACADEMY_WORKERS": "1",
 }
 
