@@ -32,6 +32,7 @@ class JsonErrorTask(ErrorTask):
     """waitress's own error answers (413, 400, 431, 500) as the API's JSON under /api/."""
 
     def execute(self) -> None:
+        # Imported here: they need Django set up, which `main` does after this module loads.
         from grader.service import api_errors
         from grader.service.security import PERMISSIONS_POLICY, SERVICE_CSP
 
