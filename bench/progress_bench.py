@@ -58,7 +58,7 @@ def build(learners: int, exercises: int, submissions: int) -> object:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from grader.content.catalogue import load_catalogue
+    from grader.content.reader import load_catalogue
     from grader.service.models import (
         Cohort,
         Exercise,

@@ -46,8 +46,21 @@ def main(verbose: bool) -> None:
     default=None,
     help="Remember exercises that passed grading here; unchanged ones are not graded again.",
 )
-def check(root: Path, no_grading: bool, cache_dir: Path | None) -> None:
+@click.option(
+    "--sandbox",
+    "sandbox_only",
+    is_flag=True,
+    help="Only say which layers of the grading sandbox are active here; exit 1 if grading "
+    "would be refused.",
+)
+def check(root: Path, no_grading: bool, cache_dir: Path | None, sandbox_only: bool) -> None:
     """Validate courses/ and exercises/; print every problem; exit 1 if there is any."""
+    if sandbox_only:
+        from grader.autograde.sandbox.layers import sandbox_report
+
+        report = sandbox_report()
+        click.echo("\n".join(report.lines()), err=not report.available)
+        sys.exit(0 if report.available else 1)
     from grader.checks.repository import check_repository
     from grader.content.database import prepare_database
 
@@ -132,16 +145,25 @@ def build(root: Path, site_dir: Path, cache_dir: Path, no_grading: bool) -> None
     show_default=True,
     help="The built course site to serve at /.",
 )
-@click.option("--workers", default=1, show_default=True, type=int,
-              help="Grading worker processes to start beside the web server (0 for none).")
+@click.option("--workers", default=None, type=int,
+              help="Grading worker processes to start beside the web server (0 for none). "
+                   "Default: ACADEMY_WORKERS, else one per CPU core.")
 @click.option("--no-demo", is_flag=True, help="Do not create the demo cohort.")
-def serve(host: str, port: int, site_dir: Path, workers: int, no_demo: bool) -> None:
-    """Run the academy: migrate, sync the catalogue, start a grading worker and the server."""
-    from grader.service.serve import ServeOptions
+def serve(host: str, port: int, site_dir: Path, workers: int | None, no_demo: bool) -> None:
+    """Run the academy: migrate, sync the catalogue, start the grading workers and the web
+    server (as ACADEMY_WEB_USER when started as root). One SIGTERM stops everything."""
+    from grader.service.serve import ServeError, ServeOptions
     from grader.service.serve import serve as run
 
     logging.getLogger().setLevel(logging.INFO)
-    run(ServeOptions(host=host, port=port, site_dir=site_dir, workers=workers, demo=not no_demo))
+    try:
+        status = run(ServeOptions(host=host, port=port, site_dir=site_dir, workers=workers,
+                                  demo=not no_demo))
+    except ServeError as error:
+        raise click.ClickException(str(error)) from error
+    from grader.service.lifecycle import exit_now
+
+    exit_now(status)
 
 
 @main.command(
@@ -152,8 +174,8 @@ def manage(args: tuple[str, ...]) -> None:
     """Run a Django management command of the academy service.
 
     For example `grader manage import_cohort people.csv --cohort "Spring 2027"`,
-    `grader manage issue_token someone@camden.gov.uk`, `grader manage qcluster` (a grading
-    worker), `grader manage createsuperuser`. `grader manage help` lists them all.
+    `grader manage issue_token someone@camden.gov.uk`, `grader manage grading_workers`
+    (grading workers), `grader manage createsuperuser`. `grader manage help` lists them all.
     """
     import os
 
@@ -201,8 +223,11 @@ def autograde(
     if unsafe_no_sandbox:
         click.secho("WARNING: --unsafe-no-sandbox: learner code runs UNPROTECTED.", err=True,
                     fg="red", bold=True)
-    overrides = {"cell_timeout": cell_timeout, "notebook_timeout": notebook_timeout}
-    limits = dataclasses.replace(Limits(), **{k: v for k, v in overrides.items() if v})
+    limits = Limits()
+    if cell_timeout:
+        limits = dataclasses.replace(limits, cell_timeout=cell_timeout)
+    if notebook_timeout:
+        limits = dataclasses.replace(limits, notebook_timeout=notebook_timeout)
     options = GradingOptions(limits=limits, workers=workers, unsafe_no_sandbox=unsafe_no_sandbox)
     results = autograde_many(source, list(submissions), options=options)
     for result in results:

@@ -15,9 +15,8 @@ from grader.content.catalogue import (
     CatalogueError,
     Problem,
     json_schema,
-    load_catalogue,
-    read_catalogue,
 )
+from grader.content.reader import load_catalogue, read_catalogue
 
 TRACK_YML = "courses/street-data/track.yml"
 EXERCISES_YML = "courses/street-data/exercises.yml"

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
@@ -55,3 +56,13 @@ def test_readme_commands_are_makefile_targets() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^make test$", ci, flags=re.MULTILINE)
+
+
+def test_check_sandbox_names_the_active_layers(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = CliRunner().invoke(main, ["check", "--sandbox"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Sandbox mode: cgroup v1\n")
+    assert re.search(r"^  \[ on\] seccomp ", result.output, flags=re.MULTILINE)
+    monkeypatch.setenv("GRADER_SANDBOX_CGROUPS", "v2")  # not usable on this machine
+    refused = CliRunner().invoke(main, ["check", "--sandbox"])
+    assert refused.exit_code == 1 and "sandbox not available" in refused.output

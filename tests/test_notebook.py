@@ -71,3 +71,46 @@ def test_source_given_as_a_list_of_lines() -> None:
     cell = code("")
     cell["source"] = ["a\n", "b"]
     assert nbg.source_text(cell) == "a\nb"
+
+
+def test_metadata_that_is_not_an_object_counts_as_none() -> None:
+    # A learner's notebook may carry any JSON where nbgrader expects objects.
+    for cell in ({"cell_type": "code", "metadata": "x"},
+                 {"cell_type": "code", "metadata": {nbg.NBGRADER: "solution"}},
+                 {"cell_type": "code", "metadata": {nbg.NBGRADER: [1, 2]}},
+                 {"cell_type": 3}, "a cell", None, 42, []):
+        assert not nbg.has_nbgrader_metadata(cell)
+        assert not (nbg.is_solution(cell) or nbg.is_graded(cell) or nbg.is_locked(cell))
+        assert nbg.grade_id(cell) is None and nbg.checksum(cell) is None
+        assert nbg.points(cell) == 0 and nbg.source_text(cell) == ""
+    assert nbg.cell_type({"cell_type": 3}) is None
+
+
+def test_source_with_lines_that_are_not_text_keeps_the_text() -> None:
+    assert nbg.source_text({"source": ["a\n", 7, "b"]}) == "a\nb"
+    assert nbg.source_text({"source": {"not": "text"}}) == ""
+
+
+def test_plain_json_cells_answer_like_notebook_nodes() -> None:
+    test_cell = autotest("t1", "assert x")
+    as_json = {"cell_type": "code", "source": "assert x",
+               "metadata": {nbg.NBGRADER: dict(test_cell.metadata[nbg.NBGRADER])}}
+    assert nbg.is_test(as_json) and nbg.is_restored(as_json) and nbg.grade_id(as_json) == "t1"
+
+
+def test_graded_means_worth_points_restored_means_taken_from_the_source() -> None:
+    task = markdown("Draw a chart.")
+    task.metadata[nbg.NBGRADER] = {nbg.TASK: True, nbg.POINTS: 3, nbg.GRADE_ID: "task1"}
+    read_only = markdown("Instructions")
+    read_only.metadata[nbg.NBGRADER] = {nbg.LOCKED: True, nbg.GRADE_ID: "intro"}
+    cells = (code("x"), answer("a1", "x"), autotest("t1", "assert x"), written("w1", "B."),
+             task, read_only)
+    assert [nbg.is_graded(c) for c in cells] == [False, False, True, True, True, False]
+    assert [nbg.is_restored(c) for c in cells] == [False, False, True, False, False, True]
+
+
+def test_empty_grade_id_is_no_grade_id_and_checksum_is_read() -> None:
+    cell = autotest("", "assert x")
+    assert nbg.grade_id(cell) is None
+    cell.metadata[nbg.NBGRADER][nbg.CHECKSUM] = "abc123"
+    assert nbg.checksum(cell) == "abc123"

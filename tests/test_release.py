@@ -12,7 +12,7 @@ import pytest
 from nbformat import NotebookNode
 from notebook_factory import answer, autotest, code, make_notebook, write_notebook, written
 
-from grader.content.catalogue import load_catalogue
+from grader.content.reader import load_catalogue
 from grader.release.assignment import ReleaseError, leak_markers, release_exercise, release_notebook
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -9,17 +9,20 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from grader.autograde import feedback, static
-from grader.autograde.kernels import DEFAULT_PRELOAD, KernelPool
+from grader.autograde import flags as flag
+from grader.autograde.kernels import DEFAULT_PRELOAD, KernelPool, StartedKernel
 from grader.autograde.limits import Limits
 from grader.autograde.merge import merge, role
 from grader.autograde.precheck import Rejected, precheck
 from grader.autograde.result import GradeResult, Status
 from grader.autograde.run import execute
-from grader.autograde.sandbox.core import SandboxUnavailable, check_available
+from grader.autograde.sandbox.layers import sandbox_report
 from grader.autograde.score import score
-from grader.autograde.source import InstructorNotebook, SourceError, is_restored, load_instructor
+from grader.autograde.source import InstructorNotebook, SourceError, load_instructor
+from grader.content.notebook import is_code, is_restored
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,15 @@ UNSAFE_WARNING = (
     "files and network. Only for authoring on your own laptop or measuring the sandbox."
 )
 SPARE_KERNELS = 1
+
+
+class KernelSource(Protocol):
+    """Where `_grade_one` takes a fresh kernel from and gives it back: a batch's `KernelPool`
+    or a long-lived grading session."""
+
+    async def take(self) -> StartedKernel: ...
+
+    def release(self, kernel: StartedKernel) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -50,11 +62,11 @@ def _failed(submission: str, reason: str, max_score: float, start: float) -> Gra
 
 def _learner_sources(merged) -> list[str]:  # type: ignore[no-untyped-def]
     return [c.source for c in merged.cells
-            if c.cell_type == "code" and not role(c) and not is_restored(c)]
+            if is_code(c) and not role(c) and not is_restored(c)]
 
 
 async def _grade_one(
-    instructor: InstructorNotebook, submission: str, pool: KernelPool, limits: Limits
+    instructor: InstructorNotebook, submission: str, pool: KernelSource, limits: Limits
 ) -> GradeResult:
     start = time.monotonic()
     max_score = instructor.max_score
@@ -91,11 +103,11 @@ async def _grade_one(
     scored = score(execution, nonce)
     flags += scored.flags
     if oom:
-        flags.append("limit:memory")
+        flags.append(flag.MEMORY)
     elif execution.kernel_died:
-        flags.append("limit:kernel-stopped")
+        flags.append(flag.KERNEL_STOPPED)
     if execution.output_truncated:
-        flags.append("limit:output")
+        flags.append(flag.OUTPUT)
     earned = sum(c.score or 0.0 for c in scored.cells if c.kind == "autograded")
     earned += sum(c.score or 0.0 for c in scored.cells if c.kind == "manual")
     return GradeResult(
@@ -119,12 +131,13 @@ async def _grade_all(
     if options.unsafe_no_sandbox:
         log.warning(UNSAFE_WARNING)
     else:
-        try:
-            check_available()
-        except SandboxUnavailable as error:
-            log.error("grading refused: the sandbox is not available: %s", error)
-            return [_failed(s, f"Grading refused: the sandbox is not available ({error}).",
-                            instructor.max_score, start) for s in submissions]
+        report = sandbox_report(options.limits)
+        if not report.available:
+            log.error("grading refused: the sandbox is not available: %s", report.problem)
+            return [_failed(s, f"Grading refused: the sandbox is not available "
+                            f"({report.problem}).", instructor.max_score, start)
+                    for s in submissions]
+        log.info("%s", report.summary())
     workers = max(1, min(options.workers, len(submissions)))
     # One kernel more than workers: a kernel takes longer to start (wall clock) than a
     # notebook takes to run, so with only one per worker the workers waited for them.

@@ -18,15 +18,17 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jupyter_client import AsyncKernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 
 from grader.autograde.limits import Limits
-from grader.autograde.sandbox.core import SANDBOX_GID, SANDBOX_UID, Sandbox, kernel_env
+from grader.autograde.sandbox.core import Sandbox, kernel_env
 from grader.autograde.sandbox.forking import ZygoteProvisioner, get_zygote
 
 log = logging.getLogger(__name__)
@@ -55,8 +57,9 @@ class ForkedKernelManager(AsyncKernelManager):
         provisioner.request = self._fork_request
         self.provisioner = provisioner
         cmd, kw = await super()._async_pre_start_kernel(**kw)
-        if self._fork_request.get("sandbox"):
-            os.chown(self.connection_file, SANDBOX_UID, SANDBOX_GID)
+        sandbox = self._fork_request.get("sandbox")
+        if sandbox:
+            os.chown(self.connection_file, sandbox["uid"], sandbox["gid"])
         return cmd, kw
 
 
@@ -178,28 +181,28 @@ class KernelPool:
         sandboxed: bool = True,
         preload: tuple[str, ...] = DEFAULT_PRELOAD,
     ) -> None:
-        self._start_args = (limits, datasets)
-        self._options = {"sandboxed": sandboxed, "preload": preload}
+        self._limits, self._datasets = limits, datasets
+        self._sandboxed, self._preload = sandboxed, preload
         self._size = size
         self._left = total
         self._pending: list[asyncio.Task[StartedKernel]] = []
         self._closing: set[asyncio.Task[None]] = set()
 
+    def _start(self) -> Coroutine[Any, Any, StartedKernel]:
+        return start_kernel(self._limits, self._datasets, sandboxed=self._sandboxed,
+                            preload=self._preload)
+
     def _fill(self) -> None:
         while len(self._pending) < self._size and self._left != 0:
             if self._left is not None:
                 self._left -= 1
-            self._pending.append(
-                asyncio.ensure_future(start_kernel(*self._start_args, **self._options))
-            )
+            self._pending.append(asyncio.ensure_future(self._start()))
 
     async def take(self) -> StartedKernel:
         """The next ready kernel; another starts in its place."""
         self._fill()
         if not self._pending:  # more takes than announced: start one on demand
-            self._pending.append(
-                asyncio.ensure_future(start_kernel(*self._start_args, **self._options))
-            )
+            self._pending.append(asyncio.ensure_future(self._start()))
         task = self._pending.pop(0)
         self._fill()
         return await task

@@ -11,7 +11,8 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
 from grader.autograde import probe
-from grader.autograde.source import InstructorNotebook, grade_id, is_restored, is_test
+from grader.autograde.source import InstructorNotebook
+from grader.content.notebook import NBGRADER, grade_id, is_code, is_restored, is_test, metadata
 
 GRADER_KEY = "grader"
 CANARY = "canary"
@@ -20,14 +21,16 @@ PROBE = "probe"
 
 def role(cell: NotebookNode) -> str | None:
     """`canary` or `probe` for a cell the grader added, else None."""
-    return cell.get("metadata", {}).get(GRADER_KEY, {}).get("role")
+    meta = metadata(cell).get(GRADER_KEY)
+    value = meta.get("role") if isinstance(meta, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def clear_outputs(nb: NotebookNode, instructor: InstructorNotebook, nonce: str) -> NotebookNode:
     """Whatever outputs the learner saved (or forged) are discarded."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
-        if cell.cell_type == "code":
+        if is_code(cell):
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop(GRADER_KEY, None)
@@ -45,7 +48,7 @@ def restore_instructor_cells(
     for cell in nb.cells:
         cell_id = grade_id(cell)
         if cell_id is None:
-            cell.metadata.pop("nbgrader", None)
+            cell.metadata.pop(NBGRADER, None)
             cells.append(cell)
             continue
         ref = reference[cell_id]
@@ -54,7 +57,7 @@ def restore_instructor_cells(
             continue
         restored = copy.deepcopy(ref)
         restored.source = cell.source
-        if restored.cell_type == "code":
+        if is_code(restored):
             restored.outputs = []
             restored.execution_count = None
         cells.append(restored)

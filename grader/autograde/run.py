@@ -15,6 +15,7 @@ from nbformat import NotebookNode
 
 from grader.autograde.kernels import StartedKernel
 from grader.autograde.limits import Limits
+from grader.content.notebook import is_code
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ async def execute(nb: NotebookNode, kernel: StartedKernel, limits: Limits) -> Ex
 
     async def run_cells() -> None:
         for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
+            if not is_code(cell):
                 continue
             await client.async_execute_cell(
                 cell, index, execution_count=client.code_cells_executed + 1

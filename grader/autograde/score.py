@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from nbformat import NotebookNode
 from nbgrader import utils
 
+from grader.autograde import flags as flag
 from grader.autograde import probe
 from grader.autograde.merge import CANARY, GRADER_KEY, PROBE, role
 from grader.autograde.result import CellResult
 from grader.autograde.run import Execution
-from grader.autograde.source import grade_id, has_hidden_tests, is_scored, is_test
 from grader.content import hidden_messages
+from grader.content.notebook import grade_id, has_hidden_tests, is_grade, is_graded, is_test, points
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _LINE_NUMBER = re.compile(r"\s*(\d+)\b")
@@ -93,7 +94,7 @@ def _canaries(execution: Execution, nonce: str) -> tuple[dict[str, bool], list[s
             ok = probe.canary_held(execution.replies.get(index), cell.get("outputs", []), nonce)
             held[after] = ok
             if ran and not ok:
-                flags.append("tampering:canary")
+                flags.append(flag.CANARY_FAILED)
         elif role(cell) == PROBE:
             if index in execution.replies:
                 flags += probe.probe_flags(execution.replies[index], cell.outputs, nonce)
@@ -105,30 +106,31 @@ def score(execution: Execution, nonce: str) -> Scored:
     held, flags = _canaries(execution, nonce)
     cells = []
     for index, cell in enumerate(execution.nb.cells):
-        if not is_scored(cell) or role(cell):
+        cell_id = grade_id(cell)  # every graded cell has one: merge restored them by it
+        if not is_graded(cell) or role(cell) or cell_id is None:
             continue
-        points = float(cell.metadata.nbgrader.get("points", 0) or 0)
+        worth = points(cell)
         if is_test(cell):
             hidden = has_hidden_tests(cell)
             if index not in execution.replies:
                 earned, message = 0.0, NOT_RUN
-            elif not held.get(grade_id(cell), False):
+            elif not held.get(cell_id, False):
                 earned, message = 0.0, UNTRUSTED
             else:
                 earned, _ = utils.determine_grade(cell)
-                failed = float(earned or 0.0) < points
+                failed = float(earned or 0.0) < worth
                 if not hidden:
                     message = _message(cell)
                 elif failed:
                     message = hidden_cell_message(cell, trusted_kernel=not flags)
                 else:
                     message = ""
-            cells.append(CellResult(grade_id(cell), float(earned or 0.0), points,
+            cells.append(CellResult(cell_id, float(earned or 0.0), worth,
                                     kind="autograded", hidden=hidden, message=message))
-        elif utils.is_grade(cell):
+        elif is_grade(cell):
             earned, _ = utils.determine_grade(cell)
-            cells.append(CellResult(grade_id(cell), None if earned is None else float(earned),
-                                    points, kind="manual"))
+            cells.append(CellResult(cell_id, None if earned is None else float(earned),
+                                    worth, kind="manual"))
         else:  # a task: always for a person to mark
-            cells.append(CellResult(grade_id(cell), None, points, kind="manual"))
+            cells.append(CellResult(cell_id, None, worth, kind="manual"))
     return Scored(tuple(cells), tuple(dict.fromkeys(flags)))

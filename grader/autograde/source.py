@@ -16,12 +16,12 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
-from nbgrader import utils
 from nbgrader.preprocessors import ClearOutput, ClearSolutions, ComputeChecksums, LockCells
+
+from grader.content.notebook import duplicate_grade_ids, grade_id, is_graded, points
 
 log = logging.getLogger(__name__)
 
-HIDDEN_TESTS_MARKER = "BEGIN HIDDEN TESTS"
 # Files in the source folder that are never given to the learner's code.
 PRIVATE_SUFFIXES = (".ipynb", ".db", ".pyc")
 PRIVATE_NAMES = ("nbgrader_config.py", "gradebook.db")
@@ -36,29 +36,6 @@ class SourceError(ValueError):
     """The instructor notebook cannot be used (names the file and the problem)."""
 
 
-def is_test(cell: NotebookNode) -> bool:
-    """An autograded test cell: graded, not an answer, code."""
-    return utils.is_grade(cell) and not utils.is_solution(cell) and cell.cell_type == "code"
-
-
-def is_restored(cell: NotebookNode) -> bool:
-    """A cell the learner may not change: tests and read-only cells come from the source."""
-    return is_test(cell) or utils.is_locked(cell)
-
-
-def grade_id(cell: NotebookNode) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
-def is_scored(cell: NotebookNode) -> bool:
-    """A cell worth points: a grade cell or a task."""
-    return utils.is_grade(cell) or utils.is_task(cell)
-
-
-def has_hidden_tests(cell: NotebookNode) -> bool:
-    return HIDDEN_TESTS_MARKER in cell.source
-
-
 @dataclass(frozen=True)
 class InstructorNotebook:
     """The reference cells and datasets of one instructor notebook."""
@@ -71,16 +48,16 @@ class InstructorNotebook:
 
     @property
     def cells_by_id(self) -> dict[str, NotebookNode]:
-        return {grade_id(c): c for c in self.reference.cells if grade_id(c)}
+        return {gid: c for c in self.reference.cells if (gid := grade_id(c)) is not None}
 
     @property
     def scored_ids(self) -> tuple[str, ...]:
-        return tuple(grade_id(c) for c in self.reference.cells if is_scored(c) and grade_id(c))
+        return tuple(gid for c in self.reference.cells
+                     if is_graded(c) and (gid := grade_id(c)) is not None)
 
     @property
     def max_score(self) -> float:
-        return sum(float(c.metadata.nbgrader.get("points", 0) or 0)
-                   for c in self.reference.cells if is_scored(c))
+        return sum(points(c) for c in self.reference.cells)
 
 
 def _datasets(folder: Path, notebook: Path) -> tuple[tuple[Path, str], ...]:
@@ -112,11 +89,10 @@ def _load(path: Path, mtime_ns: int) -> InstructorNotebook:
             reference, resources = step().preprocess(reference, resources)
     except Exception as error:  # nbgrader raises RuntimeError/ValueError for bad metadata
         raise SourceError(f"{path}: not a valid nbgrader source notebook: {error}") from error
-    ids = [grade_id(c) for c in reference.cells if grade_id(c)]
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    duplicated = sorted(duplicate_grade_ids(reference.cells))
     if duplicated:
         raise SourceError(f"{path}: grade ids used more than once: {', '.join(duplicated)}")
-    if not any(is_scored(c) for c in reference.cells):
+    if not any(is_graded(c) for c in reference.cells):
         raise SourceError(f"{path}: no graded cells (is it an nbgrader source notebook?)")
     return InstructorNotebook(path, reference, _datasets(path.parent, path))
 

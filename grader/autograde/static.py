@@ -12,6 +12,8 @@ import ast
 
 from IPython.core.inputtransformer2 import TransformerManager
 
+from grader.autograde import flags as flag
+
 # Attribute and names that reach into the kernel's machinery.
 KERNEL_HOOKS = frozenset({
     "input_transformers_cleanup", "input_transformers_post", "input_transformer_manager",
@@ -60,31 +62,31 @@ def scan_source(source: str) -> set[str]:
             if module.split(".")[0] in KERNEL_MODULES and not module.startswith(
                 ALLOWED_KERNEL_IMPORTS
             ):
-                flags.add(f"suspicious:imports-{module.split('.')[0]}")
+                flags.add(flag.IMPORTS + module.split(".")[0])
         if isinstance(node, ast.Attribute) and node.attr in KERNEL_HOOKS:
-            flags.add(f"tampering:kernel-hook:{node.attr}")
+            flags.add(flag.KERNEL_HOOK + node.attr)
         if isinstance(node, ast.Name) and node.id in ("__builtins__", "__builtin__"):
-            flags.add("tampering:builtins")
+            flags.add(flag.BUILTINS_MODULE)
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and \
                     isinstance(func.value.func, ast.Name) and func.value.func.id == "get_ipython"\
                     and func.attr not in MAGIC_CALLS:
-                flags.add(f"tampering:kernel-hook:{func.attr}")
+                flags.add(flag.KERNEL_HOOK + func.attr)
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in EXIT_CALLS:
-                flags.add("tampering:exit")
+                flags.add(flag.EXIT)
             if isinstance(func, ast.Name) and name in DYNAMIC_CODE:
-                flags.add("suspicious:dynamic-code")
+                flags.add(flag.DYNAMIC_CODE)
         if isinstance(node, ast.Raise) and "SystemExit" in ast.dump(node.exc or ast.Pass()):
-            flags.add("tampering:exit")
+            flags.add(flag.EXIT)
         if isinstance(node, ast.Name) and node.id == "get_ipython" and not _magic_only(tree):
-            flags.add("tampering:kernel-hook:get_ipython")
+            flags.add(flag.KERNEL_HOOK + "get_ipython")
         if _is_equality_cheat(node):
-            flags.add("tampering:always-equal")
+            flags.add(flag.ALWAYS_EQUAL)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             if any(word.lower() in node.value.lower() for word in GRADER_WORDS):
-                flags.add("suspicious:grader-environment")
+                flags.add(flag.GRADER_ENVIRONMENT)
     return flags
 
 

@@ -20,8 +20,9 @@ from nbformat import NotebookNode
 from grader.checks import cache as check_cache
 from grader.content import hidden_messages
 from grader.content import notebook as nbg
-from grader.content.catalogue import COURSES_DIR, EXERCISES_DIR, EXERCISES_FILE, read_catalogue
+from grader.content.catalogue import COURSES_DIR, EXERCISES_DIR, EXERCISES_FILE
 from grader.content.problems import Problem
+from grader.content.reader import read_catalogue
 from grader.release.assignment import ReleaseError, release_notebook
 
 if TYPE_CHECKING:  # importing the autograder costs seconds; a fully cached check needs none
@@ -66,7 +67,7 @@ def _solutions_have_regions(nb: NotebookNode) -> list[str]:
         f"solution cell '{nbg.grade_id(c)}' has no '### {nbg.BEGIN_SOLUTION}' ... "
         f"'### {nbg.END_SOLUTION}' region"
         for c in nb.cells
-        if nbg.is_solution(c) and c.cell_type == "code" and not nbg.has_solution_region(c)
+        if nbg.is_solution(c) and nbg.is_code(c) and not nbg.has_solution_region(c)
     ]
 
 

@@ -10,10 +10,11 @@ Layout (paths relative to the repository root)::
     courses/glossary.yml             plain definitions of the words lessons link to
     exercises/<exercise-id>/         the nbgrader instructor notebook and its datasets
 
-`load_catalogue(root)` reads all of it and returns one validated, frozen `Catalogue`,
-or raises `CatalogueError` listing every problem with its file, place and a plain sentence.
-`read_catalogue(root)` returns what could be read together with the problems, for callers
-(such as `grader check`) that carry on and report more.
+This module holds the models. `grader.content.reader.load_catalogue(root)` reads all of it
+and returns one validated, frozen `Catalogue`, or raises `CatalogueError` listing every
+problem with its file, place and a plain sentence; `read_catalogue(root)` returns what could
+be read together with the problems, for callers (such as `grader check`) that carry on and
+report more.
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ DEFAULT_PASS_PERCENT = 50
 __all__ = [
     "DEFAULT_PASS_PERCENT", "PATTERN_HINTS", "Audience", "Catalogue", "CatalogueError",
     "Exercise", "Ksb", "Lesson", "Module", "Problem", "Standard", "Track", "json_schema",
-    "load_catalogue", "read_catalogue",
 ]
 
 
@@ -245,31 +245,6 @@ class Catalogue:
             if track.id == folder:
                 return track.pass_percent
         return DEFAULT_PASS_PERCENT
-
-
-def read_catalogue(root: Path) -> tuple[Catalogue, tuple[Problem, ...]]:
-    """Read courses/ under `root`: what could be validated, and every problem found."""
-    from grader.content.reader import CatalogueReader  # it imports the models above
-
-    reader = CatalogueReader(Path(root).resolve())
-    reader.read()
-    catalogue = Catalogue(
-        root=reader.root,
-        standards=reader.standards,
-        exercises=reader.exercises,
-        tracks=tuple(reader.tracks),
-        defined_in=reader.defined_in,
-        glossary=reader.glossary,
-    )
-    return catalogue, tuple(reader.problems)
-
-
-def load_catalogue(root: Path) -> Catalogue:
-    """Read and cross-check courses/ under `root`; raise CatalogueError listing all problems."""
-    catalogue, problems = read_catalogue(root)
-    if problems:
-        raise CatalogueError(problems)
-    return catalogue
 
 
 def json_schema() -> dict[str, Any]:

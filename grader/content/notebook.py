@@ -16,7 +16,7 @@ Inside cells, regions between markers are removed from the student version:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from nbformat import NotebookNode
@@ -24,14 +24,30 @@ from nbformat import NotebookNode
 NBGRADER = "nbgrader"
 """Key of nbgrader's metadata in `cell.metadata`."""
 GRADE = "grade"
+"""True on a cell that carries points (autograder tests, manually graded answers)."""
 SOLUTION = "solution"
+"""True on a cell the learner writes in."""
 LOCKED = "locked"
+"""True on a read-only cell."""
 TASK = "task"
+"""True on a manually graded task (markdown describing work a person marks)."""
 POINTS = "points"
 GRADE_ID = "grade_id"
+"""The cell's name, unique in the notebook; the gradebook's key for the cell."""
 CHECKSUM = "checksum"
+"""nbgrader's checksum of a graded cell's source, written when the assignment is released."""
 SCHEMA_VERSION = "schema_version"
+
+METADATA = "metadata"
 CELL_TYPE = "cell_type"
+SOURCE = "source"
+OUTPUTS = "outputs"
+EXECUTION_COUNT = "execution_count"
+CODE = "code"
+MARKDOWN = "markdown"
+RAW = "raw"
+CELL_TYPES = (CODE, MARKDOWN, RAW)
+"""The cell types of nbformat 4."""
 
 BEGIN_SOLUTION = "BEGIN SOLUTION"
 END_SOLUTION = "END SOLUTION"
@@ -45,57 +61,99 @@ CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 TEXT_STUB = "YOUR ANSWER HERE"
 """What nbgrader puts in place of a written answer."""
 
+def metadata(cell: object) -> Mapping[str, Any]:
+    """The cell's metadata, or an empty mapping when the cell or its metadata is malformed."""
+    if not isinstance(cell, Mapping):
+        return {}
+    meta = cell.get(METADATA)
+    return meta if isinstance(meta, Mapping) else {}
 
-def nbgrader_metadata(cell: NotebookNode | dict[str, Any]) -> dict[str, Any]:
-    """The cell's nbgrader metadata, or an empty dict when it has none."""
-    meta = cell.get("metadata", {}).get(NBGRADER, {})
-    return meta if isinstance(meta, dict) else {}
+
+def nbgrader_metadata(cell: object) -> Mapping[str, Any]:
+    """The cell's nbgrader metadata, or an empty mapping when it has none (or it is malformed:
+    a learner's notebook may carry any JSON there)."""
+    meta = metadata(cell).get(NBGRADER)
+    return meta if isinstance(meta, Mapping) else {}
 
 
-def has_nbgrader_metadata(cell: NotebookNode | dict[str, Any]) -> bool:
+def has_nbgrader_metadata(cell: object) -> bool:
     return bool(nbgrader_metadata(cell))
 
 
-def is_solution(cell: NotebookNode | dict[str, Any]) -> bool:
+def _flag(cell: object, key: str) -> bool:
+    return bool(nbgrader_metadata(cell).get(key, False))
+
+
+def cell_type(cell: object) -> str | None:
+    """`code`, `markdown` or `raw`; None for a malformed cell."""
+    value = cell.get(CELL_TYPE) if isinstance(cell, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+def is_code(cell: object) -> bool:
+    return cell_type(cell) == CODE
+
+
+def is_solution(cell: object) -> bool:
     """The learner writes in this cell (an autograded or a manually graded answer)."""
-    return bool(nbgrader_metadata(cell).get(SOLUTION, False))
+    return _flag(cell, SOLUTION)
 
 
-def is_grade(cell: NotebookNode | dict[str, Any]) -> bool:
-    """The cell carries points (autograder tests or a manually graded answer)."""
-    return bool(nbgrader_metadata(cell).get(GRADE, False))
+def is_grade(cell: object) -> bool:
+    """nbgrader's grade flag: the cell carries points (autograder tests or a manually graded
+    answer). Tasks carry points without it: see `is_graded`."""
+    return _flag(cell, GRADE)
 
 
-def is_task(cell: NotebookNode | dict[str, Any]) -> bool:
+def is_task(cell: object) -> bool:
     """A manually graded task: markdown describing work a person marks."""
-    return bool(nbgrader_metadata(cell).get(TASK, False))
+    return _flag(cell, TASK)
 
 
-def is_locked(cell: NotebookNode | dict[str, Any]) -> bool:
-    """The learner may not change the cell (nbgrader restores it when grading)."""
+def is_graded(cell: object) -> bool:
+    """The cell is worth points: a grade cell or a task (the cells a gradebook scores)."""
+    return is_grade(cell) or is_task(cell)
+
+
+def is_locked(cell: object) -> bool:
+    """The learner may not change the cell (as nbgrader's `utils.is_locked`)."""
     if is_solution(cell):
         return False
-    return is_grade(cell) or bool(nbgrader_metadata(cell).get(LOCKED, False))
+    return is_grade(cell) or _flag(cell, LOCKED)
 
 
-def is_test(cell: NotebookNode | dict[str, Any]) -> bool:
+def is_test(cell: object) -> bool:
     """An autograder test cell: code with points that runs against the learner's answers."""
-    return is_grade(cell) and not is_solution(cell) and cell.get("cell_type") == "code"
+    return is_grade(cell) and not is_solution(cell) and is_code(cell)
 
 
-def is_manual(cell: NotebookNode | dict[str, Any]) -> bool:
+def is_restored(cell: object) -> bool:
+    """A cell the grader takes from the instructor's notebook, whatever the learner sent:
+    the tests and every read-only cell."""
+    return is_test(cell) or is_locked(cell)
+
+
+def is_manual(cell: object) -> bool:
     """A manually graded answer or task: a person awards its points."""
     return (is_grade(cell) and is_solution(cell)) or is_task(cell)
 
 
-def grade_id(cell: NotebookNode | dict[str, Any]) -> str | None:
+def grade_id(cell: object) -> str | None:
+    """The cell's grade id, or None when it has none (an empty id counts as none)."""
     value = nbgrader_metadata(cell).get(GRADE_ID)
-    return str(value) if value is not None else None
+    return str(value) if value not in (None, "") else None
 
 
-def points(cell: NotebookNode | dict[str, Any]) -> float:
-    """Points of a graded cell or task; 0 for any other cell."""
-    if not (is_grade(cell) or is_task(cell)):
+def checksum(cell: object) -> str | None:
+    """nbgrader's checksum of the cell as released, or None when it has none."""
+    value = nbgrader_metadata(cell).get(CHECKSUM)
+    return value if isinstance(value, str) and value else None
+
+
+def points(cell: object) -> float:
+    """Points of a graded cell or task; 0 for any other cell or for points that are not a
+    number."""
+    if not is_graded(cell):
         return 0.0
     try:
         return float(nbgrader_metadata(cell).get(POINTS, 0) or 0)
@@ -103,10 +161,12 @@ def points(cell: NotebookNode | dict[str, Any]) -> float:
         return 0.0
 
 
-def source_text(cell: NotebookNode | dict[str, Any]) -> str:
+def source_text(cell: object) -> str:
     """The cell's source as one string (nbformat allows a list of lines on disk)."""
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    source = cell.get(SOURCE, "") if isinstance(cell, Mapping) else ""
+    if isinstance(source, list):
+        return "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""
 
 
 def regions(source: str, begin: str, end: str) -> list[str]:
@@ -129,17 +189,17 @@ def regions(source: str, begin: str, end: str) -> list[str]:
     return found
 
 
-def has_solution_region(cell: NotebookNode | dict[str, Any]) -> bool:
+def has_solution_region(cell: object) -> bool:
     return BEGIN_SOLUTION in source_text(cell)
 
 
-def has_hidden_tests(cell: NotebookNode | dict[str, Any]) -> bool:
+def has_hidden_tests(cell: object) -> bool:
     return BEGIN_HIDDEN_TESTS in source_text(cell)
 
 
 def graded_cells(nb: NotebookNode) -> Iterator[NotebookNode]:
     """Cells that carry points, in notebook order."""
-    return (c for c in nb.cells if is_grade(c) or is_task(c))
+    return (c for c in nb.cells if is_graded(c))
 
 
 def autograded_points(nb: NotebookNode) -> float:
@@ -147,13 +207,13 @@ def autograded_points(nb: NotebookNode) -> float:
     return sum(points(c) for c in nb.cells if is_test(c))
 
 
-def duplicate_grade_ids(cells: Iterable[NotebookNode]) -> list[str]:
+def duplicate_grade_ids(cells: Iterable[object]) -> list[str]:
     """Grade ids used by more than one cell, each once, in order of first repeat."""
     seen: set[str] = set()
     dups: list[str] = []
     for cell in cells:
         gid = grade_id(cell)
-        if gid is None or not has_nbgrader_metadata(cell):
+        if gid is None:
             continue
         if gid in seen and gid not in dups:
             dups.append(gid)

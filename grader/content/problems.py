@@ -136,7 +136,7 @@ def _errors(exc: ValidationError) -> list[dict[str, Any]]:
     A list with a minimum length whose only item is invalid also fails `too_short`; the
     item's own error is the one to fix, so the echo is dropped.
     """
-    errors = list(exc.errors())
+    errors: list[dict[str, Any]] = [dict(e) for e in exc.errors()]
     return [
         e for e in errors
         if e["type"] != "too_short"

@@ -1,5 +1,8 @@
 """Reading courses/ into catalogue models and cross-checking them (see grader.content.catalogue).
 
+`load_catalogue(root)` returns the validated `Catalogue` or raises `CatalogueError`;
+`read_catalogue(root)` returns what could be read and every problem.
+
 `CatalogueReader(root).read()` collects everything that validates and every problem met, so
 that one mistake does not hide the next: each exercise is validated on its own, and a lesson
 naming an exercise whose entry is invalid is not reported twice.
@@ -18,6 +21,8 @@ from grader.content.catalogue import (
     STANDARDS_FILE,
     TRACK_FILE,
     Audience,
+    Catalogue,
+    CatalogueError,
     Exercise,
     ExerciseFile,
     Lesson,
@@ -230,3 +235,26 @@ class CatalogueReader:
                          f"{TRACK_FILE}")
         for path in track_files:
             self.read_track(path)
+
+
+def read_catalogue(root: Path) -> tuple[Catalogue, tuple[Problem, ...]]:
+    """Read courses/ under `root`: what could be validated, and every problem found."""
+    reader = CatalogueReader(Path(root).resolve())
+    reader.read()
+    catalogue = Catalogue(
+        root=reader.root,
+        standards=reader.standards,
+        exercises=reader.exercises,
+        tracks=tuple(reader.tracks),
+        defined_in=reader.defined_in,
+        glossary=reader.glossary,
+    )
+    return catalogue, tuple(reader.problems)
+
+
+def load_catalogue(root: Path) -> Catalogue:
+    """Read and cross-check courses/ under `root`; raise CatalogueError listing all problems."""
+    catalogue, problems = read_catalogue(root)
+    if problems:
+        raise CatalogueError(problems)
+    return catalogue

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from importlib.metadata import version as installed_version
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from grader.lite import pyodide_vendor, versions
@@ -55,7 +56,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PYODIDE_CORE = REPO_ROOT / "node_modules" / "pyodide"
 
 #: `jupyter-lite.json`: the kernel loads Pyodide from this site only and never asks PyPI.
-LITE_CONFIG = {
+LITE_CONFIG: dict[str, Any] = {
     "jupyter-lite-schema-version": 0,
     "jupyter-config-data": {
         "appName": "Camden Data Academy",

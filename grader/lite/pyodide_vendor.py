@@ -195,7 +195,7 @@ def download_pypi_files(pins: Iterable[PypiFile], dest: Path) -> dict[str, Path]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise VendorError(f"{requirements}: pip download failed:\n{done.stderr.strip()}")
-    found = {}
+    found: dict[str, Path] = {}
     for pin in pins:
         path = wheel_path(dest, pin)
         if path is None:
@@ -269,7 +269,7 @@ def assemble_pyodide(dest: Path, *, core_dir: Path, downloads: Path) -> Vendored
     wheels = download_pypi_files(versions.LOCK_REPLACEMENTS, downloads)
     names = package_closure(lock, (*versions.LEARNER_PACKAGES, *versions.KERNEL_PACKAGES))
     index = _index(lock)
-    replacements = {}
+    replacements: dict[str, dict[str, Any]] = {}
     for pin in versions.LOCK_REPLACEMENTS:
         key = canonicalize_name(pin.name)
         old = lock["packages"].get(index.get(key, ""))

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 import jinja2
 
+from grader.autograde.limits import Limits
+
 
 def _flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -62,9 +64,11 @@ INSTALLED_APPS = [
     "grader.service.apps.AcademyConfig",
 ]
 
-# Order matters: security headers wrap everything (the static site included), WhiteNoise then
+# Order matters: API errors become JSON whatever layer answered them; security headers wrap
+# everything (the static site included), WhiteNoise then
 # answers for the site's files before sessions and CSRF, which only service pages need.
 MIDDLEWARE = [
+    "grader.service.api_errors.ApiErrorMiddleware",
     "grader.service.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "grader.service.sitefiles.SiteFilesMiddleware",
@@ -183,8 +187,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
                         "PRAGMA secure_delete=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(ACADEMY_DATA_DIR / "test-academy.sqlite3")}
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Connections are kept, not opened per request or per queue look: django-q2's ORM broker
+# closes "old" connections before every poll and every enqueue, and with CONN_MAX_AGE 0 each
+# of those reopened the database (and SQLite checkpointed its journal on every close).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("ACADEMY_DB_CONN_MAX_AGE", 600))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -218,6 +225,7 @@ CSRF_COOKIE_NAME = "academy_csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = HTTPS
+CSRF_FAILURE_VIEW = "grader.service.api_errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -227,8 +235,11 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # --- Uploads and limits --------------------------------------------------------------------
-ACADEMY_MAX_NOTEBOOK_BYTES = int(os.environ.get("ACADEMY_MAX_NOTEBOOK_BYTES", 5 * 1024 * 1024))
-"""Largest notebook a learner may submit."""
+ACADEMY_MAX_NOTEBOOK_BYTES = int(
+    os.environ.get("ACADEMY_MAX_NOTEBOOK_BYTES", Limits().max_file_bytes))
+"""Largest notebook a learner may submit: the intake and the grader both use it, through
+`grader.service.notebooks.grading_limits()`; the web server refuses bodies over it (plus the
+form's own bytes) before reading them."""
 FILE_UPLOAD_MAX_MEMORY_SIZE = ACADEMY_MAX_NOTEBOOK_BYTES + 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 ACADEMY_RATE_LIMIT = int(os.environ.get("ACADEMY_RATE_LIMIT", 10))
@@ -247,13 +258,20 @@ ACADEMY_GRADING_TIMEOUT = int(os.environ.get("ACADEMY_GRADING_TIMEOUT", 300))
 ACADEMY_STALE_AFTER_SECONDS = int(
     os.environ.get("ACADEMY_STALE_AFTER_SECONDS", ACADEMY_GRADING_TIMEOUT + 60)
 )
-"""A submission queued or grading for longer than this is re-queued (its worker was lost)."""
-ACADEMY_WORKERS = int(os.environ.get("ACADEMY_WORKERS", 1))
-ACADEMY_AUTOGRADE = os.environ.get("ACADEMY_AUTOGRADE", "grader.autograde.autograde")
-"""Dotted path of the grading function (tests of the queue alone may name a fake)."""
+"""A submission grading for longer than this is re-queued (its worker was lost)."""
+ACADEMY_WORKERS = int(os.environ.get("ACADEMY_WORKERS", len(os.sched_getaffinity(0))))
+"""Grading processes per cluster: one per CPU core by default (each grades one notebook at a
+time, with its next kernel starting beside it)."""
+ACADEMY_AUTOGRADE = os.environ.get("ACADEMY_AUTOGRADE", "grader.autograde.session.autograde")
+"""Dotted path of the grading function: the autograder keeping each worker's next kernel
+started (tests of the queue alone may name a fake)."""
+ACADEMY_WEB_USER = os.environ.get("ACADEMY_WEB_USER", "academy")
+"""The account `grader serve` runs the web server as when started as root (only the grading
+workers keep root, which the sandbox needs)."""
 
 Q_CLUSTER = {
-    "name": "academy",
+    # Machines sharing a queue use the same name (and ACADEMY_SECRET_KEY: tasks are signed).
+    "name": os.environ.get("ACADEMY_QUEUE_NAME", "academy"),
     "workers": ACADEMY_WORKERS,
     "timeout": ACADEMY_GRADING_TIMEOUT,
     # A task not acknowledged `retry` seconds after a worker took it is given to another worker:
@@ -262,9 +280,13 @@ Q_CLUSTER = {
     "max_attempts": 5,
     "bulk": 1,
     "recycle": 200,
-    "save_limit": 1000,
+    # Successful task results are not kept: the submission's Grade is the result. Failures
+    # are (admin: Failed tasks). Saves a write and a count per task.
+    "save_limit": -1,
     "catch_up": False,
-    "poll": float(os.environ.get("ACADEMY_QUEUE_POLL", 0.2)),
+    # Seconds between looks at an empty ORM queue (Redis blocks instead): the idle delay
+    # before a worker sees a new submission. A look is one indexed query.
+    "poll": float(os.environ.get("ACADEMY_QUEUE_POLL", 0.05)),
     "orm": "default",
     "label": "Grading queue",
 }

@@ -3,9 +3,23 @@ so an id changed in a URL finds nothing rather than someone else's work."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from grader.service.models import Cohort, Exercise, Role, Submission, Track, User
+
+Viewer = User | AnonymousUser
+"""Who is asking, as `request.user` gives it (anonymous unless signed in)."""
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The user of a view behind `login_required` (an anonymous visitor never gets there)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user
 
 
 def graded_tracks_for(learner: User) -> QuerySet[Track]:
@@ -22,23 +36,23 @@ def submittable_exercises(learner: User) -> QuerySet[Exercise]:
     ).distinct()
 
 
-def can_submit(user: User, exercise_id: str) -> bool:
-    return user.is_authenticated and submittable_exercises(user).filter(pk=exercise_id).exists()
+def can_submit(user: Viewer, exercise_id: str) -> bool:
+    return isinstance(user, User) and submittable_exercises(user).filter(pk=exercise_id).exists()
 
 
-def managed_cohorts(user: User) -> QuerySet[Cohort]:
+def managed_cohorts(user: Viewer) -> QuerySet[Cohort]:
     """Cohorts the user manages; admins see every cohort."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):  # every User is signed in; AnonymousUser is not
         return Cohort.objects.none()
     if user.role == Role.ADMIN or user.is_superuser:
         return Cohort.objects.all()
     return Cohort.objects.filter(managers=user)
 
 
-def cohorts_tutored(user: User) -> QuerySet[Cohort]:
+def cohorts_tutored(user: Viewer) -> QuerySet[Cohort]:
     """Cohorts whose learners' written answers the user marks (admins are not tutors unless
     a cohort names them: marking is a job given to a person)."""
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return Cohort.objects.none()
     return Cohort.objects.filter(tutors=user)
 
@@ -47,10 +61,10 @@ def _learners_of(cohorts: QuerySet[Cohort]) -> QuerySet[User]:
     return User.objects.filter(learner_cohorts__in=cohorts).values("pk")
 
 
-def visible_submissions(user: User) -> QuerySet[Submission]:
+def visible_submissions(user: Viewer) -> QuerySet[Submission]:
     """Submissions the user may read: their own, and the learners' of cohorts they manage
     or tutor."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return Submission.objects.none()
     return (
         Submission.objects.filter(learner=user)

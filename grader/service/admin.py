@@ -38,9 +38,9 @@ from grader.service.models import (
 class AcademyUserAdmin(UserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "is_staff")
-    fieldsets = (*UserAdmin.fieldsets, ("Academy", {"fields": (
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Academy", {"fields": (
         "role", "directorate", "service", "left_cohorts_at", "keeps_progress_since")}))
-    add_fieldsets = (*UserAdmin.add_fieldsets, ("Academy", {"fields": ("email", "role")}))
+    add_fieldsets = (*(UserAdmin.add_fieldsets or ()), ("Academy", {"fields": ("email", "role")}))
     readonly_fields = ("left_cohorts_at", "keeps_progress_since")
     actions = ("send_invitation",)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from grader.content.catalogue import Audience, load_catalogue
+from grader.content.catalogue import Audience
+from grader.content.reader import load_catalogue
 from grader.service.models import Exercise, Ksb, Standard, Track, TrackExercise
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,11 @@ def sync_catalogue(root: Path) -> SyncReport:
                     "title": k.title, "workplace_only": k.workplace_only,
                     "workplace_reason": k.workplace_reason or ""})
     for ex in catalogue.exercises.values():
-        row, _ = Exercise.objects.update_or_create(
+        exercise, _ = Exercise.objects.update_or_create(
             id=ex.id, defaults={"title": ex.title, "notebook": ex.notebook, "active": True,
                                 "pass_percent": catalogue.pass_percent(ex.id)})
-        row.ksbs.set([ksbs[(ex.standard, c)] for c in ex.ksbs if (ex.standard, c) in ksbs])
+        standard = ex.standard or ""
+        exercise.ksbs.set([ksbs[(standard, c)] for c in ex.ksbs if (standard, c) in ksbs])
     for track in catalogue.tracks:
         row, _ = Track.objects.update_or_create(id=track.id, defaults={
             "title": track.title, "graded": track.audience is Audience.GRADED,

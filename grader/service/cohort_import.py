@@ -138,7 +138,7 @@ def import_cohort(
     cohort, _ = Cohort.objects.get_or_create(
         slug=slugify(cohort_name)[:50], defaults={"name": cohort_name})
     if tracks:
-        cohort.tracks.add(*tracks)
+        cohort.tracks.add(*Track.objects.filter(pk__in=tracks))
     created: list[int] = []
     for p in people:
         first, last = _split_name(p.name)

@@ -9,6 +9,7 @@ The history is real: the demo notebooks go through the queue and the autograder.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import secrets
@@ -18,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from grader.content.notebook import CODE_STUB, TEXT_STUB, is_code, is_solution
 from grader.service.cohort_import import TUTOR
 from grader.service.grading import enqueue
 from grader.service.markscheme import is_written_answer
@@ -46,9 +48,11 @@ def _blank_answers(nb: dict) -> dict:
     """The notebook as a learner who wrote nothing would send it."""
     nb = copy.deepcopy(nb)
     for cell in nb.get("cells", []):
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
-            cell["source"] = "# YOUR CODE HERE\nraise NotImplementedError()"
-            cell["outputs"] = []
+        if is_solution(cell):
+            if is_code(cell):
+                cell["source"], cell["outputs"] = CODE_STUB, []
+            else:
+                cell["source"] = TEXT_STUB
     return nb
 
 
@@ -90,7 +94,7 @@ def _history(learners: list[User], cohort: Cohort) -> int:
             learner=learner, exercise=ex, notebook=data, filename=ex.notebook,
             size_bytes=len(data), sha256="demo", source="demo"))
     for sub in created:
-        transaction.on_commit(lambda pk=sub.pk: enqueue(pk))
+        transaction.on_commit(functools.partial(enqueue, sub.pk))
     return len(created)
 
 

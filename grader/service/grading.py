@@ -26,9 +26,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from grader.service import marking
+from grader.service import marking, stopping
 from grader.service.models import Grade, Submission, SubmissionStatus
 from grader.service.models.submissions import FINISHED
+from grader.service.notebooks import grading_limits, instructor_path
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,13 @@ class Claim:
     """1 for the first attempt, 2 after a lost worker, ..."""
 
 
-def enqueue(submission_id: uuid.UUID | str) -> None:
-    """Put a stored submission on the queue and mark it queued (if nobody has started it)."""
+QUEUE_TAKEN_GRACE_SECONDS = 10
+"""A queued submission whose task has left the broker (taken by a cluster) and is still not
+being graded after this long was taken by a cluster that died: the Redis broker keeps no
+copy of a task once it is taken."""
+
+
+def _send(submission_id: uuid.UUID | str) -> None:
     from django_q.tasks import async_task
 
     async_task(
@@ -58,6 +64,11 @@ def enqueue(submission_id: uuid.UUID | str) -> None:
         group="grading",
         timeout=settings.ACADEMY_GRADING_TIMEOUT,
     )
+
+
+def enqueue(submission_id: uuid.UUID | str) -> None:
+    """Put a stored submission on the queue and mark it queued (if nobody has started it)."""
+    _send(submission_id)
     Submission.objects.filter(pk=submission_id, status=SubmissionStatus.RECEIVED).update(
         status=SubmissionStatus.QUEUED, queued_at=timezone.now()
     )
@@ -67,14 +78,24 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
+def _claimable(now: Any) -> Q:
+    """Rows a task may start grading: waiting ones, or one whose grading outlived the task
+    timeout (its worker is gone). Never one another worker is grading now: a task delivered
+    twice must not grade twice."""
+    abandoned = now - timedelta(seconds=settings.ACADEMY_GRADING_TIMEOUT)
+    return (Q(status__in=(SubmissionStatus.RECEIVED, SubmissionStatus.QUEUED))
+            | Q(status=SubmissionStatus.GRADING, started_at__lt=abandoned))
+
+
 def claim(submission_id: uuid.UUID | str) -> Claim | None:
-    """Take a submission for grading; None when it is finished (a duplicate task)."""
+    """Take a submission for grading; None when it is finished or being graded (a duplicate
+    task)."""
     token = uuid.uuid4()
+    now = timezone.now()
     with transaction.atomic():
         sub = (
             Submission.objects.select_for_update()
-            .filter(pk=submission_id)
-            .exclude(status__in=FINISHED)
+            .filter(_claimable(now), pk=submission_id)
             .first()
         )
         if sub is None:
@@ -90,10 +111,22 @@ def claim(submission_id: uuid.UUID | str) -> Claim | None:
             status=SubmissionStatus.GRADING,
             attempt_token=token,
             attempts=F("attempts") + 1,
-            started_at=timezone.now(),
+            started_at=now,
             worker=worker_name(),
         )
         return Claim(token=token, attempt=sub.attempts + 1)
+
+
+def give_back(submission_id: uuid.UUID | str, claim_: Claim) -> None:
+    """A worker told to stop returns its submission to the queue: not an attempt that counts
+    against the notebook, and queued again at once rather than after the stale sweep."""
+    returned = Submission.objects.filter(
+        pk=submission_id, attempt_token=claim_.token, status=SubmissionStatus.GRADING
+    ).update(status=SubmissionStatus.QUEUED, attempt_token=None, attempts=F("attempts") - 1,
+             queued_at=timezone.now(), worker="")
+    if returned:
+        enqueue(submission_id)
+        log.warning("submission %s given back to the queue (worker stopping)", submission_id)
 
 
 def _finish_without_grading(sub: Submission, reason: str) -> None:
@@ -168,58 +201,86 @@ def _grade_fields(result: Any) -> dict[str, Any]:
 
 
 def run_autograder(sub: Submission) -> dict[str, Any]:
-    """Grade the stored notebook against the exercise's instructor notebook."""
-    from grader.content.catalogue import load_catalogue
-
-    catalogue = load_catalogue(Path(settings.ACADEMY_ROOT))
-    exercise = catalogue.exercises.get(sub.exercise_id)
-    if exercise is None:
+    """Grade the stored notebook against the exercise's instructor notebook, with the limits
+    the intake checked it against."""
+    exercise = sub.exercise
+    if not exercise.active:
         return {"status": SubmissionStatus.FAILED, "reason": (
             f"Exercise '{sub.exercise_id}' is no longer in the course catalogue.")}
     autograde = import_string(settings.ACADEMY_AUTOGRADE)
     with tempfile.TemporaryDirectory(prefix="academy-grade-") as tmp:
-        path = Path(tmp) / exercise.notebook
+        path = Path(tmp) / Path(exercise.notebook).name
         path.write_bytes(bytes(sub.notebook))
-        result = autograde(catalogue.notebook_path(exercise), path)
+        result = autograde(instructor_path(exercise), path, limits=grading_limits())
     return _grade_fields(result)
 
 
 def grade_submission(submission_id: str) -> str:
-    """The queue task: claim, grade, record. Returns what happened, for django-q2's log."""
-    claim_ = claim(submission_id)
-    if claim_ is None:
-        return "skipped: already finished"
-    sub = Submission.objects.select_related("exercise").get(pk=submission_id)
-    try:
-        fields = run_autograder(sub)
-    except Exception:
-        log.exception("grading submission %s failed", submission_id)
-        fields = {"status": SubmissionStatus.FAILED,
-                  "reason": "Something went wrong on our side while grading. Please try again."}
-    written = record(submission_id, claim_, fields)
-    return f"{fields['status']} (attempt {claim_.attempt})" if written else "dropped: superseded"
+    """The queue task: claim, grade, record. Returns what happened, for django-q2's log.
+
+    A stop (SIGTERM, see `stopping`) may cut the grading short but never the claim or the
+    record: those database writes finish first."""
+    with stopping.task():
+        claim_ = claim(submission_id)
+        if claim_ is None:
+            return "skipped: finished or being graded"
+        sub = Submission.objects.select_related("exercise").get(pk=submission_id)
+        try:
+            with stopping.interruptible():
+                fields = run_autograder(sub)
+        except stopping.WorkerStopping:
+            give_back(submission_id, claim_)
+            raise
+        except Exception:
+            log.exception("grading submission %s failed", submission_id)
+            fields = {"status": SubmissionStatus.FAILED,
+                      "reason": "Something went wrong on our side while grading. "
+                                "Please try again."}
+        written = record(submission_id, claim_, fields)
+        return (f"{fields['status']} (attempt {claim_.attempt})" if written
+                else "dropped: superseded")
+
+
+def _waiting_in_broker() -> int:
+    from django_q.brokers import get_broker
+
+    return get_broker().queue_size() or 0
+
+
+def _lost_queued(now: Any) -> list[uuid.UUID]:
+    """Queued submissions whose task a cluster took and lost. The broker delivers in order,
+    so the newest `waiting` queued submissions may still be in it; older ones were taken."""
+    queued = Submission.objects.filter(status=SubmissionStatus.QUEUED).order_by("-queued_at")
+    waiting = _waiting_in_broker()
+    maybe_in_broker = set(queued.values_list("pk", flat=True)[:waiting]) if waiting else set()
+    taken_long_ago = queued.filter(queued_at__lt=now - timedelta(
+        seconds=QUEUE_TAKEN_GRACE_SECONDS)).values_list("pk", flat=True)
+    return [pk for pk in taken_long_ago if pk not in maybe_in_broker]
 
 
 def requeue_stale(*, now: Any = None) -> int:
-    """Queue again every submission whose task was lost; return how many."""
+    """Queue again every submission whose task was lost; return how many.
+
+    Lost: stored but never queued (30 s); queued, and its task taken by a cluster that died
+    (`_lost_queued`); or grading for longer than `ACADEMY_STALE_AFTER_SECONDS` (its worker
+    died). A task sent twice is harmless: `claim` lets only one attempt grade."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.ACADEMY_STALE_AFTER_SECONDS)
-    never_queued = now - timedelta(seconds=30)
     lost = list(
         Submission.objects.filter(
-            Q(status=SubmissionStatus.RECEIVED, created_at__lt=never_queued)
-            | Q(status=SubmissionStatus.QUEUED, queued_at__lt=stale)
+            Q(status=SubmissionStatus.RECEIVED, created_at__lt=now - timedelta(seconds=30))
             | Q(status=SubmissionStatus.GRADING, started_at__lt=stale)
         ).values_list("pk", flat=True)
-    )
+    ) + _lost_queued(now)
+    if not lost:
+        return 0
+    # Back to queued with a fresh date, so the next sweep leaves them alone for a while; a
+    # worker that still holds an old claim can no longer write (see `record`).
+    Submission.objects.filter(pk__in=lost).exclude(status__in=FINISHED).update(
+        status=SubmissionStatus.QUEUED, queued_at=now)
     for pk in lost:
-        # Back to queued with a fresh date, so the next sweep leaves it alone for a while;
-        # a worker that still holds the old claim can no longer write (see `record`).
-        Submission.objects.filter(pk=pk).exclude(status__in=FINISHED).update(
-            status=SubmissionStatus.QUEUED, queued_at=now
-        )
-        enqueue(pk)
-        log.warning("re-queued submission %s (its task was lost)", pk)
+        _send(pk)
+    log.warning("re-queued %d submission(s) whose task was lost", len(lost))
     return len(lost)
 
 

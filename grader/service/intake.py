@@ -6,26 +6,24 @@ run cheapest first and the rate limit before reading the file, so a flood costs 
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from nbformat import NotebookNode
 
-from grader.service import access
+from grader.autograde.precheck import Rejected, TooLarge, check_grade_ids, read_notebook
+from grader.service import access, notebooks
 from grader.service.grading import enqueue
 from grader.service.models import Exercise, Submission, User
+from grader.service.notebooks import grading_limits
 
 log = logging.getLogger(__name__)
-
-NBGRADER_KEY = "nbgrader"
 
 
 class SubmissionError(Exception):
@@ -49,10 +47,6 @@ class Upload:
     """`jupyterlite` (read from the browser), `upload` (a file) or `api`."""
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
 def check_exercise(upload: Upload) -> Exercise:
     exercise = Exercise.objects.filter(pk=upload.exercise_id, active=True).first()
     if exercise is None:
@@ -72,6 +66,7 @@ def check_rate(upload: Upload) -> None:
     recent = Submission.objects.filter(learner=upload.learner, created_at__gte=since)
     if recent.count() >= settings.ACADEMY_RATE_LIMIT:
         oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+        oldest = oldest or timezone.now()  # never None here: the count was at the limit
         wait = max(1, round(((oldest + window) - timezone.now()).total_seconds() / 60))
         minutes = window.total_seconds() / 60
         raise SubmissionError(
@@ -81,81 +76,50 @@ def check_rate(upload: Upload) -> None:
         )
 
 
-def too_large(size: int) -> SubmissionError:
-    limit = settings.ACADEMY_MAX_NOTEBOOK_BYTES
-    return SubmissionError(
-        413,
-        f"The notebook is {_megabytes(size)}; the limit is {_megabytes(limit)}. "
-        "Clear large outputs (Edit, then Clear Outputs of All Cells), save and try again.",
-    )
-
-
-def check_size(upload: Upload) -> None:
-    if len(upload.data) > settings.ACADEMY_MAX_NOTEBOOK_BYTES:
-        raise too_large(len(upload.data))
-    if not upload.data.strip():
-        raise SubmissionError(400, "The file is empty. Save your notebook and try again.")
-
-
-def parse_notebook(upload: Upload) -> dict[str, Any]:
+def read(upload: Upload) -> NotebookNode:
+    """The autograder's own prechecks, with the limits the grader will use."""
     try:
-        nb = json.loads(upload.data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SubmissionError(400, "The file is not a Jupyter notebook: it is not text.") from None
-    except json.JSONDecodeError as exc:
+        return read_notebook(upload.data, grading_limits())
+    except TooLarge as rejection:
+        raise SubmissionError(413, str(rejection)) from None
+    except Rejected as rejection:
+        raise SubmissionError(400, str(rejection)) from None
+
+
+def check_belongs(exercise: Exercise, nb: NotebookNode) -> None:
+    """Refuse another exercise's notebook, naming both; see `notebooks` for what belongs."""
+    instructor = notebooks.instructor_of(exercise)
+    if instructor is None:
+        return  # logged; the grader reports the problem on the submission
+    found = notebooks.fit(nb, instructor)
+    if found.confirmed:
+        return
+    other = notebooks.other_owner(nb, exercise)
+    if other is not None:
         raise SubmissionError(
             400,
-            f"The file is not a Jupyter notebook: it is not valid JSON "
-            f"(line {exc.lineno}, column {exc.colno}).",
-        ) from None
-    if not (isinstance(nb, dict) and isinstance(nb.get("cells"), list) and nb.get("nbformat") == 4):
-        raise SubmissionError(
-            400, "The file is JSON but not a Jupyter notebook (version 4) with cells."
+            f"This notebook is for the exercise '{other.title}' ({other.pk}), not "
+            f"'{exercise.title}' ({exercise.pk}). Submit it from the page of "
+            f"'{other.title}', or choose the notebook of '{exercise.title}'.",
         )
-    return nb
-
-
-@functools.lru_cache(maxsize=256)
-def _exercise_grade_ids(path: Path, mtime: float) -> frozenset[str]:
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(
-        cell.get("metadata", {}).get(NBGRADER_KEY, {}).get("grade_id", "")
-        for cell in nb.get("cells", [])
-    ) - {""}
-
-
-def exercise_grade_ids(exercise: Exercise) -> frozenset[str]:
-    """nbgrader grade ids of the exercise's instructor notebook (never sent to learners)."""
-    path = Path(settings.ACADEMY_ROOT) / "exercises" / exercise.pk / exercise.notebook
-    if not path.is_file():
-        return frozenset()
-    return _exercise_grade_ids(path, path.stat().st_mtime)
-
-
-def check_matches_exercise(exercise: Exercise, nb: dict[str, Any]) -> None:
-    expected = exercise_grade_ids(exercise)
-    found = {
-        cell.get("metadata", {}).get(NBGRADER_KEY, {}).get("grade_id", "")
-        for cell in nb["cells"]
-        if isinstance(cell, dict)
-    }
-    if expected and not expected & found:
-        raise SubmissionError(
-            400,
-            f"This notebook is not the one for '{exercise.title}': it has none of that "
-            "exercise's answer cells. Check you chose the right file.",
-        )
+    if found.ids_fit:
+        return  # released from an older version of this exercise: its tests are restored
+    try:
+        check_grade_ids(nb, instructor)
+    except Rejected as rejection:
+        raise SubmissionError(400, str(rejection)) from None
 
 
 def submit(upload: Upload) -> Submission:
     """Check, store and queue a notebook; raise SubmissionError (nothing stored) if refused."""
     # Order: who and what first (cheap, and says 404/403 before anything about the file),
-    # then the rate limit (before reading the file), then the file itself.
+    # then the rate limit (before reading the file), then the file itself: the autograder's
+    # prechecks (size before parsing, parsing before cells), and last which exercise it is
+    # (it needs the instructor notebooks).
     exercise = check_exercise(upload)
     check_rate(upload)
-    check_size(upload)
-    nb = parse_notebook(upload)
-    check_matches_exercise(exercise, nb)
+    nb = read(upload)
+    check_belongs(exercise, nb)
     with transaction.atomic():
         sub = Submission.objects.create(
             learner=upload.learner,

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from grader.service.models import ApiToken
+from grader.service.api_errors import error
+from grader.service.models import ApiToken, User
 from grader.service.models.people import hash_token
 
 SERVICE_PREFIXES = ("/academy/", "/api/")
@@ -60,7 +61,7 @@ class SecurityHeadersMiddleware:
 TOKEN_SCHEME = "Token"
 
 
-def user_for_token(header: str) -> object | None:
+def user_for_token(header: str) -> User | None:
     scheme, _, key = header.partition(" ")
     if scheme != TOKEN_SCHEME or not key.strip():
         return None
@@ -86,8 +87,6 @@ class TokenAuthenticationMiddleware:
         if header and request.path.startswith("/api/"):
             user = user_for_token(header)
             if user is None:
-                from grader.service.views.api import error
-
                 return error(401, "The API token is not valid. Ask for a new one.")
             request.user = user
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]

@@ -94,7 +94,7 @@ def clear_account_failures(sender: object, request: HttpRequest | None, user: ob
 class ThrottledModelBackend(ModelBackend):
     """Django's backend, refusing every attempt (even a right password) while throttled."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def, override]
+    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if throttled(request, username):

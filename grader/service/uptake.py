@@ -22,7 +22,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from grader.content.catalogue import Audience, Catalogue, load_catalogue
+from grader.content.catalogue import Audience, Catalogue
+from grader.content.reader import load_catalogue
 from grader.service.models import StudyProgress, User
 
 NOT_KNOWN = "Not known"

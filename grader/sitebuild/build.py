@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from grader.content.catalogue import Catalogue, CatalogueError, Exercise, load_catalogue
+from grader.content.catalogue import Catalogue, CatalogueError, Exercise
+from grader.content.reader import load_catalogue
 from grader.sitebuild.controls import LITE_DIR
 from grader.sitebuild.no_code import hide_read_only_code
 

@@ -17,8 +17,9 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from grader.content.catalogue import Catalogue, CatalogueError, load_catalogue
+from grader.content.catalogue import Catalogue, CatalogueError
 from grader.content.coverage import graded_tracks
+from grader.content.reader import load_catalogue
 from grader.sitebuild import charts as site_charts
 from grader.sitebuild import nav as site_nav
 from grader.sitebuild import pages as site

@@ -8,7 +8,8 @@ from autograde_corpus import SOURCE, SUBMISSIONS
 from grader.autograde.limits import Limits
 from grader.autograde.merge import CANARY, PROBE, merge, role
 from grader.autograde.precheck import precheck
-from grader.autograde.source import grade_id, load_instructor
+from grader.autograde.source import load_instructor
+from grader.content.notebook import grade_id
 
 
 def merged(name: str):  # type: ignore[no-untyped-def]

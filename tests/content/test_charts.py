@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.content.catalogue import load_catalogue
 from grader.content.charts import Chart, ChartKind, alt_figures, chart_data, unchecked_figures
+from grader.content.reader import load_catalogue
 from grader.sitebuild.charts import all_charts, chart_svg, figure_html
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -33,7 +33,8 @@ from browser_support import (
 )
 from static_server import RequestLog, serve
 
-from grader.content.catalogue import Catalogue, load_catalogue
+from grader.content.catalogue import Catalogue
+from grader.content.reader import load_catalogue
 from grader.lite.jupyterlite import LiteBuild, build_lite
 from grader.sitebuild.build import expose_app
 

@@ -14,8 +14,9 @@ from pydantic import ValidationError
 from test_catalogue import TRACK_YML, lesson, make_repo, problems_of, track
 
 from grader.content.activities import Level, NumberQuestion, Quiz
-from grader.content.catalogue import json_schema, load_catalogue
+from grader.content.catalogue import json_schema
 from grader.content.glossary import glossary_links
+from grader.content.reader import load_catalogue
 
 BODY = ("Some words about [medians](glossary:median).\n\n"
         "## Worked example: Count the fines\n\nOne, two, three.\n\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from grader.content.activities import Level
-from grader.content.catalogue import load_catalogue
+from grader.content.reader import load_catalogue
 from grader.content.timing import (
     TOLERANCE,
     LessonTime,

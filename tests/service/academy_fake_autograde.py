@@ -17,6 +17,8 @@ from grader.autograde.result import CellResult, GradeResult, Status
 from grader.content.notebook import TEXT_STUB
 
 FAKE_DELAY_ENV = "ACADEMY_FAKE_GRADE_SECONDS"
+FAKE_LOG_ENV = "ACADEMY_FAKE_GRADE_LOG"
+"""A file to which each call appends the notebook's `academy_test_id` metadata, if set."""
 
 
 def written_answers(source: Path, sent: dict) -> tuple[CellResult, ...]:
@@ -35,6 +37,9 @@ def written_answers(source: Path, sent: dict) -> tuple[CellResult, ...]:
 def fake_autograde(source: Path, submission: Path, *, limits: object = None) -> GradeResult:
     time.sleep(float(os.environ.get(FAKE_DELAY_ENV, "0")))
     nb = json.loads(Path(submission).read_text(encoding="utf-8"))
+    if (log_path := os.environ.get(FAKE_LOG_ENV)) and "academy_test_id" in nb["metadata"]:
+        with open(log_path, "a", encoding="utf-8") as log:  # one short write: appends whole
+            log.write(f"{nb['metadata']['academy_test_id']}\n")
     answers = [c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
     empty = any("NotImplementedError" in "".join(c["source"]) for c in answers)
     score = 0.0 if empty else 1.0

@@ -88,7 +88,7 @@ def people(catalogue: None, make_user: Callable[..., object]) -> dict[str, objec
 @pytest.fixture
 def graded(people: dict[str, object]) -> dict[str, object]:
     """Ann: fines-count graded full marks; Cat (other cohort): fines-count graded zero."""
-    from academy_helpers import notebook
+    from academy_helpers import committed, notebook
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
@@ -97,10 +97,11 @@ def graded(people: dict[str, object]) -> dict[str, object]:
     for who, answered in (("ann", True), ("cat", False)):
         client = Client()
         client.force_login(people[who])
-        response = client.post("/api/v1/submissions", {
-            "exercise": "fines-count",
-            "notebook": SimpleUploadedFile("fines-count.ipynb", notebook("fines-count",
-                                                                          answered=answered))})
+        with committed():
+            response = client.post("/api/v1/submissions", {
+                "exercise": "fines-count",
+                "notebook": SimpleUploadedFile("fines-count.ipynb", notebook(
+                    "fines-count", answered=answered))})
         assert response.status_code == 201, response.content
         people[f"{who}_sub"] = Submission.objects.get(pk=response.json()["id"])
     return people
@@ -189,3 +190,14 @@ def smtp(settings: object) -> Iterator[object]:
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     yield server
     server.stop()
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` run in the PostgreSQL pass only (`make test` runs the service
+    tests again with DATABASE_URL pointing at PostgreSQL); elsewhere they are deselected."""
+    import os
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]

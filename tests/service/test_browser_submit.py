@@ -138,7 +138,7 @@ def test_apprentice_submits_and_manager_sees_the_score(
     page.get_by_role("button", name="Upload and submit").click()
     status = page.locator(".academy-submit__status[data-state='error']")
     status.wait_for()
-    assert "not a Jupyter notebook: it is not valid JSON" in status.inner_text()
+    assert "not a Jupyter notebook (it is not valid notebook JSON)" in status.inner_text()
     # (Playwright's loop runs in this thread, so ask the API rather than the ORM.)
     mine = page.request.get(f"{service}/api/v1/submissions").json()["submissions"]
     assert len(mine) == 1

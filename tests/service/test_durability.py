@@ -7,20 +7,18 @@ once. 50 submissions sent at once through the web server: all end graded, none l
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import logging
 import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from academy_helpers import notebook, worker_env
+from academy_helpers import notebook, post_notebook, slow_notebook, wait_for, worker_env
 
 from grader.service.models import Grade, Submission, SubmissionStatus
 from grader.service.tokens import issue_token
@@ -31,7 +29,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 # Short queue timings so that a lost task comes back within seconds, not minutes.
 # django-q2 needs retry > timeout > the time one grading takes (about 2.5 s here).
 QUEUE_ENV = {"ACADEMY_GRADING_TIMEOUT": "15", "ACADEMY_QUEUE_RETRY": "20",
-             "ACADEMY_AUTOGRADE": "grader.autograde.autograde"}
+             "ACADEMY_AUTOGRADE": "grader.autograde.session.autograde"}
 
 
 @pytest.fixture
@@ -41,7 +39,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
     def start(name: str, workers: int = 1) -> subprocess.Popen:
         out = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", "django", "qcluster"],
+            [sys.executable, "-m", "django", "grading_workers"],
             env=worker_env(ACADEMY_WORKERS=str(workers), **QUEUE_ENV),
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         procs.append(proc)
@@ -59,25 +57,6 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
         log.info("%s:\n%s", f.name, f.read_text(errors="replace")[-3000:])
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def slow_notebook(exercise: str, seconds: float) -> bytes:
-    """A correct answer that first sleeps, so the test can catch the worker mid-grading."""
-    nb = json.loads(notebook(exercise))
-    for cell in nb["cells"]:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and (
-                cell["cell_type"] == "code"):
-            cell["source"] = f"import time\ntime.sleep({seconds})\n" + "".join(cell["source"])
-    return json.dumps(nb).encode()
-
-
 def submit_directly(learner, data: bytes, exercise: str = "fines-count") -> uuid.UUID:  # noqa: ANN001
     from grader.service.intake import Upload, submit
 
@@ -85,7 +64,7 @@ def submit_directly(learner, data: bytes, exercise: str = "fines-count") -> uuid
 
 
 def test_kill_9_while_grading_grades_again_exactly_once(people, start_worker, settings) -> None:  # noqa: ANN001
-    settings.ACADEMY_AUTOGRADE = "grader.autograde.autograde"
+    settings.ACADEMY_AUTOGRADE = QUEUE_ENV["ACADEMY_AUTOGRADE"]
     from django_q.conf import Conf
 
     Conf.SYNC = False  # a real queue: the task waits in the database for a worker
@@ -112,7 +91,7 @@ def test_kill_9_while_grading_grades_again_exactly_once(people, start_worker, se
 def test_fifty_submissions_at_once_all_end_graded(  # noqa: ANN001
     people, start_worker, start_service, settings,
 ) -> None:
-    settings.ACADEMY_AUTOGRADE = "grader.autograde.autograde"
+    settings.ACADEMY_AUTOGRADE = QUEUE_ENV["ACADEMY_AUTOGRADE"]
     # The real web server (waitress), as `make serve` runs it, with two separate workers.
     server = start_service(workers=0, ACADEMY_RATE_LIMIT="100", **QUEUE_ENV)
     from django_q.conf import Conf
@@ -123,18 +102,8 @@ def test_fifty_submissions_at_once_all_end_graded(  # noqa: ANN001
 
     def post(i: int) -> tuple[int, str]:
         exercise = exercises[i % 2] if i % 3 != 2 else "fines-count"
-        boundary = uuid.uuid4().hex
-        body = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"exercise\"\r\n\r\n"
-            f"{exercise}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"notebook\"; "
-            f"filename=\"nb.ipynb\"\r\nContent-Type: application/json\r\n\r\n"
-        ).encode() + notebook(exercise) + f"\r\n--{boundary}--\r\n".encode()
-        request = urllib.request.Request(
-            f"{server}/api/v1/submissions", data=body, method="POST", headers={
-                "Content-Type": f"multipart/form-data; boundary={boundary}",
-                "Authorization": f"Token {keys[i % 3]}"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())["id"]
+        status, body = post_notebook(server, keys[i % 3], exercise, notebook(exercise))
+        return status, body.get("id", body)
 
     start_worker("a")
     start_worker("b")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from academy_helpers import notebook
+from academy_helpers import committed, notebook
 from django.utils import timezone
 
 from grader.service import grading
 from grader.service.intake import Upload, submit
 from grader.service.models import Grade, Submission, SubmissionStatus
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -21,7 +21,8 @@ def queued(people, monkeypatch):  # noqa: ANN001, ANN201
     from django_q.conf import Conf
 
     monkeypatch.setattr(Conf, "SYNC", False)
-    sub = submit(Upload(people["ann"], "fines-count", notebook("fines-count"), "nb.ipynb"))
+    with committed():
+        sub = submit(Upload(people["ann"], "fines-count", notebook("fines-count"), "nb.ipynb"))
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.QUEUED
     return sub
@@ -34,8 +35,21 @@ def test_submission_is_stored_then_queued(queued) -> None:  # noqa: ANN001
     assert queued.queued_at is not None and queued.sha256 and queued.size_bytes > 0
 
 
-def test_a_superseded_attempt_cannot_write_a_second_result(queued) -> None:  # noqa: ANN001
+def abandon(sub: Submission, settings) -> None:  # noqa: ANN001
+    """Make the grading in progress look older than the task timeout (its worker is gone)."""
+    Submission.objects.filter(pk=sub.pk).update(started_at=timezone.now() - timedelta(
+        seconds=settings.ACADEMY_GRADING_TIMEOUT + 1))
+
+
+def test_a_duplicate_task_never_grades_what_another_worker_is_grading(queued) -> None:  # noqa: ANN001
+    assert grading.claim(queued.pk) is not None
+    assert grading.claim(queued.pk) is None
+    assert Submission.objects.get(pk=queued.pk).attempts == 1
+
+
+def test_a_superseded_attempt_cannot_write_a_second_result(queued, settings) -> None:  # noqa: ANN001
     first = grading.claim(queued.pk)
+    abandon(queued, settings)
     second = grading.claim(queued.pk)   # the task came back: a new worker took it over
     assert first and second and (first.attempt, second.attempt) == (1, 2)
     result = {"status": SubmissionStatus.GRADED, "score": 1.0, "max_score": 1.0}
@@ -48,7 +62,7 @@ def test_a_superseded_attempt_cannot_write_a_second_result(queued) -> None:  # n
 
 def test_grade_task_grades_with_the_autograder(queued) -> None:  # noqa: ANN001
     assert grading.grade_submission(str(queued.pk)).startswith("graded")
-    assert grading.grade_submission(str(queued.pk)) == "skipped: already finished"
+    assert grading.grade_submission(str(queued.pk)) == "skipped: finished or being graded"
     queued.refresh_from_db()
     assert queued.status == SubmissionStatus.GRADED and queued.grade.score == 1.0
 
@@ -61,9 +75,10 @@ def test_an_autograder_crash_is_a_failed_grade_not_a_lost_one(queued, settings) 
     assert "went wrong on our side" in queued.grade.reason
 
 
-def test_grading_cut_short_too_often_is_marked_failed(queued) -> None:  # noqa: ANN001
+def test_grading_cut_short_too_often_is_marked_failed(queued, settings) -> None:  # noqa: ANN001
     for _ in range(grading.MAX_GRADING_ATTEMPTS):
         assert grading.claim(queued.pk) is not None
+        abandon(queued, settings)
     assert grading.claim(queued.pk) is None
     queued.refresh_from_db()
     assert queued.status == SubmissionStatus.FAILED
@@ -87,3 +102,53 @@ def test_requeue_stale_finds_lost_work_and_leaves_fresh_work(queued, settings) -
         created_at=timezone.now() - timedelta(minutes=5))
     assert grading.requeue_stale() == 1
     assert Submission.objects.get(pk=never.pk).status == SubmissionStatus.QUEUED
+
+
+@pytest.fixture
+def stop_state() -> object:
+    from grader.service import stopping
+
+    yield stopping
+    stopping._state.__init__()
+
+
+def test_a_stop_during_grading_gives_the_submission_back(queued, stop_state, monkeypatch) -> None:  # noqa: ANN001
+    from django_q.models import OrmQ
+
+    def signal_arrives(sub: Submission) -> dict:
+        stop_state.on_signal(15, None)   # what SIGTERM does while the notebook runs
+        raise AssertionError("the signal should have stopped the grading")
+
+    monkeypatch.setattr(grading, "run_autograder", signal_arrives)
+    with pytest.raises(stop_state.WorkerStopping):
+        grading.grade_submission(str(queued.pk))
+    sub = Submission.objects.get(pk=queued.pk)
+    assert sub.status == SubmissionStatus.QUEUED and sub.attempts == 0
+    assert sub.attempt_token is None and not Grade.objects.exists()
+    assert OrmQ.objects.count() == 2   # queued again at once, beside the original task
+
+
+def test_a_stop_while_recording_waits_for_the_record(queued, stop_state, monkeypatch) -> None:  # noqa: ANN001
+    real_record = grading.record
+
+    def signal_during_record(*args: object) -> bool:
+        stop_state.on_signal(15, None)   # arrives mid-write: must not cut it
+        return real_record(*args)
+
+    monkeypatch.setattr(grading, "record", signal_during_record)
+    with pytest.raises(stop_state.WorkerStopping):   # raised once the task is done
+        grading.grade_submission(str(queued.pk))
+    assert Submission.objects.get(pk=queued.pk).status == SubmissionStatus.GRADED
+    assert Grade.objects.count() == 1
+
+
+def test_a_task_taken_by_a_cluster_that_died_is_sent_again(queued) -> None:  # noqa: ANN001
+    from django_q.models import OrmQ
+
+    Submission.objects.filter(pk=queued.pk).update(
+        queued_at=timezone.now() - timedelta(seconds=grading.QUEUE_TAKEN_GRACE_SECONDS + 1))
+    assert grading.requeue_stale() == 0   # its task still waits in the broker
+    OrmQ.objects.all().delete()           # a cluster took it (Redis keeps no copy), then died
+    assert grading.requeue_stale() == 1
+    assert OrmQ.objects.count() == 1
+    assert grading.requeue_stale() == 0   # sent again just now: left alone

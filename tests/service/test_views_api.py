@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from academy_helpers import PASSWORD, notebook
+from academy_helpers import PASSWORD, committed, notebook
 from django.test import Client
 
 from grader.service.models import Grade, Submission
 from grader.service.tokens import issue_token
 
-# Transactions are real: a submission is queued only once its row is committed.
-pytestmark = pytest.mark.django_db(transaction=True)
+# A submission is queued only once its row is committed: `committed()` runs that step.
+pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:  # noqa: ANN001
@@ -24,8 +24,9 @@ def client_for(user) -> Client:  # noqa: ANN001
 def upload(client: Client, exercise: str, data: bytes, name: str = "nb.ipynb", **extra):  # noqa: ANN003,ANN201
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post("/api/v1/submissions", {
-        "exercise": exercise, "notebook": SimpleUploadedFile(name, data)}, **extra)
+    with committed():
+        return client.post("/api/v1/submissions", {
+            "exercise": exercise, "notebook": SimpleUploadedFile(name, data)}, **extra)
 
 
 def test_learner_submits_and_reads_the_grade(people) -> None:  # noqa: ANN001
@@ -80,13 +81,13 @@ def test_session_endpoint_tells_the_widget_what_it_may_do(people) -> None:  # no
 @pytest.mark.parametrize(
     ("exercise", "data", "status", "words"),
     [
-        ("fines-count", b"this is not json", 400, "not valid JSON"),
+        ("fines-count", b"this is not json", 400, "not valid notebook JSON"),
         ("fines-count", b'{"cells": "no"}', 400, "not a Jupyter notebook"),
         ("fines-count", b"", 400, "empty"),
         ("no-such-exercise", b"{}", 404, "no exercise called"),
         ("other-cohort-task", notebook("other-cohort-task"), 403, "not on a graded track"),
         ("warm-up", notebook("warm-up"), 403, "not on a graded track"),
-        ("fines-count", notebook("fines-total"), 400, "not the one for"),
+        ("fines-count", notebook("fines-total"), 400, "is for the exercise"),
     ],
 )
 def test_bad_uploads_get_a_clear_4xx_and_leave_nothing(

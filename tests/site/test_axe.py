@@ -70,7 +70,7 @@ def test_no_serious_wcag_violation_on_real_pages(
 ) -> None:
     """The repository's own pages: home, every track, and each track's first lesson and
     first exercise."""
-    from grader.content.catalogue import load_catalogue
+    from grader.content.reader import load_catalogue
 
     catalogue = load_catalogue(real_site.root)
     paths = [""]

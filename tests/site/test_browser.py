@@ -166,7 +166,7 @@ def test_real_lesson_exercise_reads_its_dataset_offline(
     a dataset; the browser's pandas must see the same shape as the server's."""
     import pandas as pd
 
-    from grader.content.catalogue import load_catalogue
+    from grader.content.reader import load_catalogue
 
     catalogue = load_catalogue(real_site.root)
     track, lesson, exercise = next(

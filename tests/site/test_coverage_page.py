@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.content.catalogue import Catalogue, Ksb, load_catalogue
+from grader.content.catalogue import Catalogue, Ksb
 from grader.content.coverage import Status, track_coverage
+from grader.content.reader import load_catalogue
 from grader.sitebuild.coverage_page import COVERAGE_URI, coverage_page
 
 REPO = Path(__file__).resolve().parents[2]

@@ -115,7 +115,7 @@ def test_no_wcag_violation_of_any_impact(
 ) -> None:
     """Every Data essentials lesson (charts, quiz, reflection, words), its track page and the
     glossary."""
-    from grader.content.catalogue import load_catalogue
+    from grader.content.reader import load_catalogue
 
     track = load_catalogue(real_site.root).track("data-essentials")
     paths = [TRACK, GLOSSARY] + [f"{TRACK}{lesson.id}/" for m in track.modules
@@ -129,7 +129,7 @@ def test_no_wcag_violation_of_any_impact(
 
 
 def test_every_chart_is_in_the_built_site_and_not_in_docs(real_site: Any) -> None:
-    from grader.content.catalogue import load_catalogue
+    from grader.content.reader import load_catalogue
     from grader.sitebuild.charts import all_charts, chart_uri
 
     charts = all_charts(load_catalogue(real_site.root))

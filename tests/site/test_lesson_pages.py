@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from site_helpers import REPO
 
 from grader.content.activities import Quiz
-from grader.content.catalogue import load_catalogue
+from grader.content.reader import load_catalogue
 from grader.sitebuild.lesson_parts import time_line
 from grader.sitebuild.pages import SiteSettings, generated_pages
 from grader.sitebuild.uris import lesson_uri

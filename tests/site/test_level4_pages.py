@@ -58,7 +58,7 @@ def test_no_wcag_violation_of_any_impact_on_level_4_pages(
 ) -> None:
     """Every level 4 lesson (worked example output, charts, quizzes), the track page, the
     coverage page and the new exercises' pages."""
-    from grader.content.catalogue import load_catalogue
+    from grader.content.reader import load_catalogue
 
     track = load_catalogue(real_site.root).track("data-analyst-l4")
     paths = [TRACK, "ksb-coverage/"] + [f"{TRACK}{lesson.id}/" for m in track.modules

@@ -8,7 +8,7 @@ from notebook_factory import answer, autotest, code, make_notebook, markdown
 from site_helpers import REPO
 
 from grader.content import notebook as nbg
-from grader.content.catalogue import load_catalogue
+from grader.content.reader import load_catalogue
 from grader.sitebuild.build import browser_notebook
 from grader.sitebuild.no_code import hide_read_only_code, is_source_hidden
 

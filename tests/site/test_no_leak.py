@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from site_helpers import FIXTURE_ROOT, BuiltSite
 
-from grader.content.catalogue import load_catalogue
+from grader.content.reader import load_catalogue
 from grader.release.assignment import leak_markers
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 from site_helpers import FIXTURE_ROOT
 
-from grader.content.catalogue import load_catalogue
+from grader.content.reader import load_catalogue
 from grader.sitebuild.build import PYODIDE_KERNELSPEC, for_the_browser
 from grader.sitebuild.nav import prune_nav, site_nav
 from grader.sitebuild.pages import SiteSettings, generated_pages, tracks_in_order

@@ -4,17 +4,19 @@ forked child before any learner code runs.
 
 Layers, outermost first (each one is what works on these machines, see docs/grading.md):
 
-1. a cgroup (v1 `memory` and `pids`) per sandbox: memory for all processes together, a cap
-   on processes (RLIMIT_NPROC does nothing here because the limit is per user, not per
-   sandbox), and a list of every process to kill at the end;
+1. a cgroup per sandbox (v1 `memory` and `pids`, or v2 `memory.max` and `pids.max` in a
+   delegated subtree; `cgroup_setup.py`): memory for all processes together, a cap on
+   processes, and a list of every process to kill at the end. Where neither can be used,
+   a distinct uid per kernel slot (`uids.py`) gives the cap (RLIMIT_NPROC, which counts a
+   user's processes) and the list (the uid's processes), and memory is capped per process;
 2. new PID, network, IPC, UTS, cgroup and mount namespaces, made as root without a user
    namespace; the child's parent-death signal so that the sandbox dies with the grader;
 3. an empty root (tmpfs) with read-only binds of only the interpreter and the virtual
    environment, a private size-limited tmpfs for the working directory and /tmp, datasets
    bound read-only, a minimal /dev, a new /proc, a clean environment;
 4. rlimits: CPU seconds, address space, file size, open files, no core dumps;
-5. the real unprivileged uid/gid 65534, no groups, no capabilities (bounding and inheritable
-   sets emptied), no new privileges;
+5. an unprivileged uid/gid (65534, or the slot's own without cgroups), no groups, no
+   capabilities (bounding and inheritable sets emptied), no new privileges;
 6. a seccomp filter (`seccomp.py`) refusing ptrace, mount, unshare, bpf, keyctl and the like.
 
 The kernel talks to the grader through ZeroMQ `ipc` sockets in a per-sandbox directory bound
@@ -35,12 +37,16 @@ from pathlib import Path
 
 from grader.autograde.limits import Limits
 from grader.autograde.sandbox import seccomp
-from grader.autograde.sandbox.cgroups import (
-    CGROUP_CONTROLLERS,
+from grader.autograde.sandbox.cgroup_setup import (
+    MODE_VARIABLE,
+    PARENT_VARIABLE,
     CgroupError,
-    Cgroups,
-    current_cgroup,
+    CgroupMode,
+    CgroupSetup,
+    detect,
 )
+from grader.autograde.sandbox.cgroups import Cgroups
+from grader.autograde.sandbox.uids import NoFreeSlot, UidSlot
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +84,9 @@ def masked_packages() -> tuple[Path, ...]:
     return (Path(spec.origin).parent,)
 
 
-def check_available() -> None:
-    """Raise SandboxUnavailable naming what is missing (tools, root, cgroups)."""
+def check_available() -> CgroupSetup:
+    """The cgroup set-up sandboxes will use; raise SandboxUnavailable naming what is missing
+    (tools, root, a forced cgroup mode, namespaces)."""
     missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
     if missing:
         raise SandboxUnavailable(
@@ -90,14 +97,29 @@ def check_available() -> None:
             "the grader must run as root to set up the sandbox (namespaces without a user "
             "namespace, cgroups, switching to the unprivileged user)"
         )
-    for controller in CGROUP_CONTROLLERS:
-        try:
-            parent = current_cgroup(controller)
-        except CgroupError as error:
-            raise SandboxUnavailable(str(error)) from error
-        if not os.access(parent, os.W_OK):
-            raise SandboxUnavailable(f"{parent}: cgroup v1 {controller} is not writable")
+    setup = cgroup_setup()
     _try_namespaces()
+    return setup
+
+
+def cgroup_setup() -> CgroupSetup:
+    """This host's cgroup set-up, found (and for v2 prepared) once per mode asked for."""
+    return _cgroup_setup(os.environ.get(MODE_VARIABLE, ""), os.environ.get(PARENT_VARIABLE, ""))
+
+
+@functools.lru_cache(maxsize=4)
+def _cgroup_setup(mode: str, parent: str) -> CgroupSetup:
+    try:
+        setup = detect({MODE_VARIABLE: mode, PARENT_VARIABLE: parent})
+    except CgroupError as error:
+        raise SandboxUnavailable(str(error)) from error
+    if setup.mode is CgroupMode.NONE:
+        log.warning("sandbox without cgroups (%s): rlimits and a uid per kernel slot; memory "
+                    "is capped per process, not per sandbox", setup.reason)
+    else:
+        log.info("sandbox cgroups: %s under %s", setup.reason,
+                 ", ".join(str(p) for p in setup.parents))
+    return setup
 
 
 @functools.lru_cache(maxsize=1)
@@ -143,14 +165,45 @@ class Sandbox:
     """An empty host directory: the child mounts its new root there, in its own namespace."""
     seccomp_filter: bytes | None = field(init=False)
     cgroups: Cgroups = field(init=False)
+    slot: UidSlot | None = field(init=False, default=None)
+    """Without cgroups: the uid slot this sandbox runs as (None with cgroups)."""
 
     def __post_init__(self) -> None:
+        setup = cgroup_setup()
         self.seccomp_filter = seccomp.filter_program()
-        self.comm_dir = Path(tempfile.mkdtemp(prefix="grader-comm-"))
-        os.chown(self.comm_dir, SANDBOX_UID, SANDBOX_GID)
-        os.chmod(self.comm_dir, 0o700)
-        self.root_dir = Path(tempfile.mkdtemp(prefix="grader-root-"))
-        self.cgroups = Cgroups.create(self.limits)
+        if setup.mode is CgroupMode.NONE:
+            try:
+                self.slot = UidSlot.acquire()
+            except (NoFreeSlot, OSError) as error:
+                raise SandboxUnavailable(f"no sandbox uid: {error}") from error
+        try:
+            self.comm_dir = Path(tempfile.mkdtemp(prefix="grader-comm-"))
+            os.chown(self.comm_dir, self.uid, self.gid)
+            os.chmod(self.comm_dir, 0o700)
+            self.root_dir = Path(tempfile.mkdtemp(prefix="grader-root-"))
+            self.cgroups = Cgroups.create(self.limits, setup)
+        except BaseException:
+            if self.slot is not None:
+                self.slot.release()
+            raise
+
+    @property
+    def uid(self) -> int:
+        return self.slot.uid if self.slot is not None else SANDBOX_UID
+
+    @property
+    def gid(self) -> int:
+        return self.slot.uid if self.slot is not None else SANDBOX_GID
+
+    def rlimits(self) -> list[list[str | int]]:
+        """Per-process limits; without cgroups also the process cap, per slot uid."""
+        lim = self.limits
+        found: list[list[str | int]] = [
+            ["CPU", lim.cpu_seconds], ["AS", lim.address_space_bytes],
+            ["FSIZE", lim.file_size_bytes], ["NOFILE", lim.max_open_files], ["CORE", 0]]
+        if self.slot is not None:
+            found.append(["NPROC", lim.max_processes])
+        return found
 
     def lock_comm_dir(self) -> None:
         """Once the kernel has made its sockets: the learner may no longer add, replace or
@@ -185,7 +238,6 @@ class Sandbox:
 
     def request(self) -> dict:
         """What the zygote needs to fork a kernel into this sandbox (paths and limits only)."""
-        lim = self.limits
         return {
             "cwd": WORKDIR,
             "env": kernel_env(),
@@ -194,18 +246,18 @@ class Sandbox:
                 "cgroups": [str(p) for p in self.cgroups.paths],
                 "plan": self.plan(),
                 "hostname": "sandbox",
-                "uid": SANDBOX_UID,
-                "gid": SANDBOX_GID,
+                "uid": self.uid,
+                "gid": self.gid,
                 "seccomp": self.seccomp_filter.hex() if self.seccomp_filter else None,
-                "rlimits": [["CPU", lim.cpu_seconds], ["AS", lim.address_space_bytes],
-                            ["FSIZE", lim.file_size_bytes], ["NOFILE", lim.max_open_files],
-                            ["CORE", 0]],
+                "rlimits": self.rlimits(),
             },
         }
 
     def close(self) -> None:
         """Kill everything the learner started and remove the host-side traces."""
         self.cgroups.remove()
+        if self.slot is not None:
+            self.slot.release()
         shutil.rmtree(self.comm_dir, ignore_errors=True)
         shutil.rmtree(self.root_dir, ignore_errors=True)
 

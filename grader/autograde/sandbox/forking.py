@@ -192,7 +192,7 @@ class ForkedProcess:
             self._pidfd = None
 
 
-class ZygoteProvisioner(LocalProvisioner):  # type: ignore[misc]
+class ZygoteProvisioner(LocalProvisioner):
     """jupyter_client's local provisioner, except that the kernel is forked by the zygote:
     `request` holds everything but the kernel's own arguments (the sandbox, env, cwd)."""
 
@@ -203,7 +203,8 @@ class ZygoteProvisioner(LocalProvisioner):  # type: ignore[misc]
         # cmd is the kernel spec's argv, formatted: ["ipykernel", "-f", <file>, ...]
         request = {**self.request, "argv": cmd[1:]}
         pid = await asyncio.to_thread(self.zygote.fork, request)
-        self.process = ForkedProcess(pid)
+        # ForkedProcess answers what the provisioner asks of a Popen (poll, wait, signals).
+        self.process = ForkedProcess(pid)  # type: ignore[assignment]
         self.pid = pid
         self.pgid = None  # signals go to the holder only; the cgroup catches the rest
         self.cwd = request.get("cwd")

@@ -14,12 +14,13 @@ its children are killed when it exits (the parent-death signal).
 For a sandboxed request, each learner gets two processes:
 
 - the *holder* (the zygote's child, still root, outside the new PID namespace): joins the
-  sandbox's cgroups, unshares new mount, PID, network, IPC, UTS and cgroup namespaces, forks
-  the kernel and waits for it; the grader watches and kills the holder;
+  sandbox's cgroups (none in the fallback without cgroups), unshares new mount, PID,
+  network, IPC, UTS and cgroup namespaces, forks the kernel and waits for it; the grader
+  watches and kills the holder;
 - the namespace's *init* (PID 1): builds an empty root on tmpfs with read-only binds and
   private scratch space, pivots into it, drops every open file, sets rlimits, drops
-  capabilities and becomes uid 65534 with no new privileges, loads the seccomp filter, then
-  forks the kernel and reaps orphans until the kernel ends;
+  capabilities and becomes the sandbox's uid with no new privileges, loads the seccomp
+  filter, then forks the kernel and reaps orphans until the kernel ends;
 - the *kernel* (PID 2) starts a new IPython kernel application: its own ZeroMQ sockets,
   threads, shell, history and namespace. Nothing of one learner is shared with another.
 
@@ -348,7 +349,8 @@ KERNEL_MODULES = (
 
 
 def preload(modules):
-    sys.modules["debugpy"] = None  # ipykernel imports the debugger if it can (~0.2 s)
+    # ipykernel imports the debugger if it can (~0.2 s); None makes that import fail.
+    sys.modules["debugpy"] = None  # type: ignore[assignment]
     for name in KERNEL_MODULES + tuple(modules):
         __import__(name)
     # IPython's tracebacks ask `inspect.getmodule`, which resolves the file of every loaded

@@ -67,7 +67,8 @@ class Track(models.Model):
     title = models.CharField(max_length=200)
     graded = models.BooleanField(default=False)
     standard = models.ForeignKey(Standard, null=True, blank=True, on_delete=models.SET_NULL)
-    exercises = models.ManyToManyField(Exercise, through="TrackExercise", related_name="tracks")
+    exercises: models.ManyToManyField[Exercise, TrackExercise] = models.ManyToManyField(
+        Exercise, through="TrackExercise", related_name="tracks")
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -11,11 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grader.service import access, access_log, intake, marking
+from grader.service.api_errors import error, max_body_bytes, oversize_message
 from grader.service.models import AccessKind, Exercise, Submission, User
-
-
-def error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
 
 
 def serialise(sub: Submission, *, viewer: User) -> dict[str, Any]:
@@ -79,43 +76,48 @@ def _cell(cell: dict[str, Any], marks: dict[str, Any]) -> dict[str, Any]:
             "comment": mark.comment if mark else ""}
 
 
-def _signed_in(request: HttpRequest) -> bool:
-    return bool(request.user.is_authenticated)
+def _user(request: HttpRequest) -> User | None:
+    """The signed-in user (by session or API token), or None for an anonymous visitor."""
+    return request.user if isinstance(request.user, User) else None
 
 
 @require_GET
 def session(request: HttpRequest) -> JsonResponse:
     """What the submit widget needs: is the visitor signed in, and may they submit this?"""
     exercise_id = request.GET.get("exercise", "")
+    user = _user(request)
     data: dict[str, Any] = {
-        "signed_in": _signed_in(request),
+        "signed_in": user is not None,
         "login_url": reverse("login"),
         "can_submit": False,
         "max_bytes": settings.ACADEMY_MAX_NOTEBOOK_BYTES,
     }
-    if _signed_in(request):
-        data.update(name=request.user.display_name, csrf_token=get_token(request),
+    if user is not None:
+        data.update(name=user.display_name, csrf_token=get_token(request),
                     progress_url=reverse("me"))
-        if exercise_id and access.can_submit(request.user, exercise_id):
+        if exercise_id and access.can_submit(user, exercise_id):
             ex = Exercise.objects.get(pk=exercise_id)
             latest = (
-                Submission.objects.filter(learner=request.user, exercise=ex)
+                Submission.objects.filter(learner=user, exercise=ex)
                 .select_related("grade", "exercise").prefetch_related("marks").first()
             )
             data.update(
                 can_submit=True,
                 exercise={"id": ex.pk, "title": ex.title},
-                latest=serialise(latest, viewer=request.user) if latest else None,
+                latest=serialise(latest, viewer=user) if latest else None,
             )
     return JsonResponse(data)
 
 
-def _create(request: HttpRequest) -> JsonResponse:
-    # Refuse an oversized body before Django reads it (waitress also caps the body size).
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > settings.ACADEMY_MAX_NOTEBOOK_BYTES + 64 * 1024:
-        exc = intake.too_large(length)
-        return error(exc.status, exc.message)
+def _create(request: HttpRequest, user: User) -> JsonResponse:
+    # Refuse an oversized body before Django reads it (waitress refuses it even earlier,
+    # before reading it, with the same limit; this covers any other WSGI server).
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return error(400, "The Content-Length header is not a number.")
+    if length > max_body_bytes():
+        return error(413, oversize_message(length))
     upload = request.FILES.get("notebook")
     if upload is None:
         return error(400, "Send the notebook as a file in a form field called 'notebook'.")
@@ -125,44 +127,46 @@ def _create(request: HttpRequest) -> JsonResponse:
     source = request.POST.get("source", "api")
     try:
         sub = intake.submit(intake.Upload(
-            learner=request.user, exercise_id=exercise_id, data=upload.read(),
+            learner=user, exercise_id=exercise_id, data=upload.read(),
             filename=upload.name or "", source=source if source in {"jupyterlite", "upload"}
             else "api"))
     except intake.SubmissionError as exc:
         return error(exc.status, exc.message)
     sub = Submission.objects.select_related("exercise", "learner").get(pk=sub.pk)
-    return JsonResponse(serialise(sub, viewer=request.user), status=201)
+    return JsonResponse(serialise(sub, viewer=user), status=201)
 
 
 @require_http_methods(["GET", "POST"])
 def submissions(request: HttpRequest) -> JsonResponse:
     """GET: list submissions (own, or `?learner=<email>` of a managed cohort). POST: create."""
-    if not _signed_in(request):
+    user = _user(request)
+    if user is None:
         return error(401, "Sign in, or send an API token, to use this.")
     if request.method == "POST":
-        return _create(request)
-    rows = access.visible_submissions(request.user)
+        return _create(request, user)
+    rows = access.visible_submissions(user)
     if learner := request.GET.get("learner"):
         rows = rows.filter(learner__email__iexact=learner)
     else:
-        rows = rows.filter(learner=request.user)
+        rows = rows.filter(learner=user)
     if exercise := request.GET.get("exercise"):
         rows = rows.filter(exercise_id=exercise)
     rows = rows.select_related("grade", "exercise", "learner").prefetch_related("marks").defer(
         "notebook", "grade__feedback_html").order_by("-created_at")[:500]
-    return JsonResponse({"submissions": [serialise(s, viewer=request.user) for s in rows]})
+    return JsonResponse({"submissions": [serialise(s, viewer=user) for s in rows]})
 
 
 @require_GET
 def submission(request: HttpRequest, submission_id: str) -> JsonResponse:
-    if not _signed_in(request):
+    user = _user(request)
+    if user is None:
         return error(401, "Sign in, or send an API token, to use this.")
     sub = (
-        access.visible_submissions(request.user)
+        access.visible_submissions(user)
         .select_related("grade", "exercise", "learner").prefetch_related("marks")
         .defer("notebook").filter(pk=submission_id).first()
     )
     if sub is None:
         return error(404, "There is no submission with that id that you can see.")
-    access_log.record_submission(request.user, sub, AccessKind.SUBMISSION)
-    return JsonResponse(serialise(sub, viewer=request.user))
+    access_log.record_submission(user, sub, AccessKind.SUBMISSION)
+    return JsonResponse(serialise(sub, viewer=user))

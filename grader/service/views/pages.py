@@ -23,10 +23,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    tracks = progress.learner_progress(request.user)
-    events = access_log.events_for(request.user)[:ME_ACCESS_LOG]
+    user = access.signed_in(request)
+    tracks = progress.learner_progress(user)
+    events = access_log.events_for(user)[:ME_ACCESS_LOG]
     return render(request, "academy/me.html", {
-        "tracks": tracks, "learner": request.user, "is_own": True, "events": events})
+        "tracks": tracks, "learner": user, "is_own": True, "events": events})
 
 
 @login_required

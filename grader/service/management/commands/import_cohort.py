@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grader.service import invitations
 from grader.service.cohort_import import CohortImportError, import_cohort
@@ -14,7 +14,7 @@ class Command(BaseCommand):
             "(learner, tutor, manager or admin). Imports all rows or none. With --invite, "
             "each person new to the academy gets an email with a link to set a password.")
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("csv_file", type=Path)
         parser.add_argument("--cohort", required=True, help="Cohort name (created if new).")
         parser.add_argument("--track", action="append", default=[],

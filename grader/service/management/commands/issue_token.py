@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grader.service.tokens import UnknownUser, issue_token
 
@@ -8,7 +8,7 @@ from grader.service.tokens import UnknownUser, issue_token
 class Command(BaseCommand):
     help = "Issue an API token for a user and print it (it is shown only once)."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
         parser.add_argument("--label", default="", help="What the token is for.")
 
