@@ -3,6 +3,8 @@ so an id changed in a URL finds nothing rather than someone else's work."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -57,7 +59,7 @@ def cohorts_tutored(user: Viewer) -> QuerySet[Cohort]:
     return Cohort.objects.filter(tutors=user)
 
 
-def _learners_of(cohorts: QuerySet[Cohort]) -> QuerySet[User]:
+def _learners_of(cohorts: QuerySet[Cohort]) -> QuerySet[User, Any]:
     return User.objects.filter(learner_cohorts__in=cohorts).values("pk")
 
 

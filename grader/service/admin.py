@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from grader.service import access_log, erasure, invitations
+from grader.service import access, access_log, erasure, invitations
 from grader.service.grading import regrade
 from grader.service.models import (
     AccessKind,
@@ -138,7 +138,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         """Opening a learner's submission here is recorded, as on the academy's pages."""
         sub = Submission.objects.filter(pk=object_id).select_related("exercise").first()
         if sub is not None and request.method == "GET" and self.has_view_permission(request, sub):
-            access_log.record_submission(request.user, sub, AccessKind.SUBMISSION)
+            access_log.record_submission(access.signed_in(request), sub, AccessKind.SUBMISSION)
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description="Grade again (tutors' marks are kept)")
@@ -164,7 +164,7 @@ class ErasureDecisionForm(forms.ModelForm):
         fields = ("refusal_reason",)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("decision") == "refuse" and not (data.get("refusal_reason") or "").strip():
             raise ValidationError("Give the reason for refusing: the learner will read it. If "
                                   "apprenticeship evidence must be kept, say what and until when.")
@@ -191,7 +191,7 @@ class ErasureRequestAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj) and (
             obj is None or obj.status == ErasureStatus.PENDING)
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = ["learner", "status", "requested_at", "note", "decided_at", "decided_by",
                   "erased_counts", "refusal_reason"]
         return [*fields, "decision"] if obj is not None and obj.status == "pending" else fields
@@ -200,8 +200,9 @@ class ErasureRequestAdmin(admin.ModelAdmin):
                    change: bool) -> None:
         decision = form.cleaned_data.get("decision")
         if decision == "approve":
-            erasure.approve(obj, by=request.user)
+            erasure.approve(obj, by=access.signed_in(request))
         elif decision == "refuse":
-            erasure.refuse(obj, by=request.user, reason=form.cleaned_data["refusal_reason"])
+            erasure.refuse(obj, by=access.signed_in(request),
+                           reason=form.cleaned_data["refusal_reason"])
         else:
             super().save_model(request, obj, form, change)

@@ -13,6 +13,7 @@ import csv
 import io
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -117,7 +118,7 @@ def _split_name(name: str) -> tuple[str, str]:
     return first, last
 
 
-def _membership(cohort: Cohort, role: str):  # noqa: ANN202 (a related manager)
+def _membership(cohort: Cohort, role: str) -> Any:  # a related manager
     if role == TUTOR:
         return cohort.tutors
     if role in (Role.MANAGER, Role.ADMIN):

@@ -135,22 +135,24 @@ def learner_ksbs(learner: User) -> tuple[StandardEvidence, ...]:
     cells: dict[str, Standing] = dict(zip(
         [e.pk for e in exercises], standings(attempts, learner.pk, exercises), strict=True))
     passed = {ex.pk: ex for ex in exercises if cells[ex.pk].done}
+    bests = {ex_id: best for ex_id in passed if (best := cells[ex_id].best) is not None}
     marks: dict[str, list[Mark]] = defaultdict(list)
     for mark in Mark.objects.filter(
-            submission_id__in=[cells[e].best.submission_id for e in passed]
+            submission_id__in=[best.submission_id for best in bests.values()]
     ).order_by("submission_id", "id"):
         marks[str(mark.submission_id)].append(mark)
     codes = exercise_codes(passed.values())
     by_code: dict[str, list[Evidence]] = defaultdict(list)
     for ex_id, ex in passed.items():
-        best = cells[ex_id].best
+        best = bests[ex_id]
         sub_marks = tuple(marks[best.submission_id])
         item = Evidence(ex, best.submission_id, best.created_at, best.total_score,
                         best.max_score, best.percent or 0.0,
                         tuple(m.comment for m in sub_marks if m.comment.strip()), sub_marks)
         for code in codes.get(ex_id, ()):
             by_code[code].append(item)
-    standards = {t.standard_id: t.standard for t in tracks}
+    standards = {t.standard_id: t.standard for t in tracks
+                 if t.standard_id is not None and t.standard is not None}
     return tuple(
         StandardEvidence(std, tuple(
             KsbEvidence(k, tuple(sorted(by_code[k.code], key=lambda e: e.date)))
@@ -180,7 +182,8 @@ class CodeIndex:
                         found[code].append(exercise_id)
                     else:
                         found[code] = [exercise_id]
-        return {**none, **found} if none else found
+        result: dict[str, Sequence[str]] = {**none, **found} if none else dict(found)
+        return result
 
     @staticmethod
     def empty(codes: Iterable[str]) -> dict[str, Sequence[str]]:

@@ -167,10 +167,11 @@ def parse_mark(data: Any) -> MarkInput:
     if score is None or (isinstance(score, str) and not score.strip()):
         raise MarkError(400, "Give a score: a number such as 2 or 1.5.", "score")
     if isinstance(score, str):
+        text = score.strip()
         try:
-            score = float(score.strip())
+            score = float(text)
         except ValueError:
-            raise MarkError(400, f"The score must be a number; '{score[:40]}' is not.",
+            raise MarkError(400, f"The score must be a number; '{text[:40]}' is not.",
                             "score") from None
     if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
         raise MarkError(400, "The score must be a number, such as 2 or 1.5.", "score")
@@ -212,7 +213,7 @@ def mark_answer(*, tutor: User, submission_id: Any, grade_id: str, mark: MarkInp
             raise MarkError(404, "There is no submission with that id that you can mark.")
         grade = getattr(sub, "grade", None)
         cells = {c["grade_id"]: c for c in written_answers(grade)}
-        if grade_id not in cells:
+        if grade is None or grade_id not in cells:
             raise MarkError(400, f"'{grade_id[:100]}' is not a written answer of this "
                                  "submission, so it cannot be marked by a tutor.")
         maximum = float(cells[grade_id].get("max_score") or 0)

@@ -42,7 +42,7 @@ def marksheet(sub: Submission, viewer: User) -> Marksheet | None:
     None when it has no written answers (or no grade)."""
     grade = getattr(sub, "grade", None)
     cells = written_answers(grade)
-    if not cells:
+    if grade is None or not cells:
         return None
     released = viewer.pk != sub.learner_id or not sub.awaiting_marking
     marks = {m.grade_id: m for m in sub.marks.all()} if released else {}

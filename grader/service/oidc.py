@@ -125,7 +125,7 @@ class AcademyOIDCBackend(OIDCAuthenticationBackend):
         log.warning("sign-in with the identity provider refused: %s %s", reason, detail)
         self.request.session[REFUSAL_SESSION_KEY] = reason.value
 
-    def authenticate(self, request, **kwargs):  # type: ignore[no-untyped-def, override]
+    def authenticate(self, request, **kwargs):  # type: ignore[no-untyped-def]
         if request is None or "password" in kwargs or not (
                 request.GET.get("code") and request.GET.get("state")):
             return None

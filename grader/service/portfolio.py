@@ -151,7 +151,7 @@ def build_portfolio(learner: User, *, now: datetime | None = None) -> Portfolio:
         for sub_id, e in evidence.items():
             page = render_to_string("academy/portfolio/submission.html", {
                 **context, "e": e, "marks": _marks(e.marks, cells.get(sub_id, [])),
-                "notebook_html": render_notebook(subs[sub_id].notebook)})
+                "notebook_html": render_notebook(bytes(subs[sub_id].notebook))})
             zf.writestr(evidence_file(e), page)
         zf.writestr("manifest.json", json.dumps(
             manifest(learner, standards, cells, now), indent=2, ensure_ascii=False) + "\n")

@@ -122,7 +122,7 @@ def standings(attempts: Attempts, learner_id: int,
                  else standing(found, e.pass_percent) for e in exercises)
 
 
-def last_submitted(learners: QuerySet[User] | Iterable[int]) -> dict[int, datetime]:
+def last_submitted(learners: QuerySet[Any, Any] | Iterable[int]) -> dict[int, datetime]:
     """When each learner last sent anything (graded or not), in one query."""
     rows = (Submission.objects.filter(learner__in=learners).order_by()
             .values("learner_id").annotate(last=Max("created_at")))

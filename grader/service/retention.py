@@ -16,10 +16,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
@@ -89,7 +90,7 @@ def _expired_learners(now: datetime) -> tuple[int, ...]:
                         if (when := left_at(u, today_start)) is not None and when < cutoff))
 
 
-def _querysets(now: datetime, learners: tuple[int, ...]) -> dict[str, object]:
+def _querysets(now: datetime, learners: tuple[int, ...]) -> dict[str, QuerySet[Any]]:
     log_cutoff = now - timedelta(days=settings.ACADEMY_RETAIN_ACCESS_LOG_DAYS)
     window = now - timedelta(minutes=settings.SIGNIN_WINDOW_MINUTES)
     return {

@@ -61,7 +61,7 @@ def items_of(user: User) -> dict[str, str]:
 
 
 @transaction.atomic
-def merge(user: User, items: dict[str, str]) -> dict[str, str]:
+def merge(user: User, items: object) -> dict[str, str]:
     """Add the browser's items to the person's records (a state is never lowered); return
     everything the server holds, for the browser to take."""
     if user.keeps_progress_since is None:

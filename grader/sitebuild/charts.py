@@ -70,8 +70,8 @@ def _draw(chart: Chart, data: ChartData) -> bytes:
                          "axes.spines.right": False}):
         fig, ax = plt.subplots(figsize=FIGURE_SIZE, dpi=100)
         if chart.kind is ChartKind.BAR:
-            ax.barh(list(reversed(data.labels)), list(reversed(data.values)), color=BAR)
-            ax.bar_label(ax.containers[0], padding=3)
+            bars = ax.barh(list(reversed(data.labels)), list(reversed(data.values)), color=BAR)
+            ax.bar_label(bars, padding=3)
             ax.set_xlabel(chart.x_label)
             ax.set_ylabel(chart.y_label)
         elif chart.kind is ChartKind.LINE:

@@ -159,7 +159,10 @@ def _figures(alt: str | None, namespace: dict[str, Any], where: str) -> tuple[tu
 
 def _run_python(code: str, namespace: dict[str, Any], alt: str | None, where: str) -> Output:
     tree = ast.parse(code, filename=where)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    tail = tree.body[-1] if tree.body else None
+    last = tail if isinstance(tail, ast.Expr) else None
+    if last is not None:
+        tree.body.pop()
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(compile(tree, where, "exec"), namespace)

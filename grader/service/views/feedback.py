@@ -29,16 +29,17 @@ FEEDBACK_CSP = (
 @login_required
 @xframe_options_sameorigin
 def feedback(request: HttpRequest, submission_id: str) -> HttpResponse:
+    user = access.signed_in(request)
     sub = (
-        access.visible_submissions(request.user)
+        access.visible_submissions(user)
         .select_related("grade", "exercise").defer("notebook").filter(pk=submission_id).first()
     )
     grade = getattr(sub, "grade", None) if sub else None
-    if grade is None or not grade.feedback_html:
+    if sub is None or grade is None or not grade.feedback_html:
         raise Http404("There is no feedback with that id that you can see.")
-    access_log.record_submission(request.user, sub, AccessKind.FEEDBACK)
+    access_log.record_submission(user, sub, AccessKind.FEEDBACK)
     page = grade.feedback_html
-    sheet = marksheet(sub, request.user)
+    sheet = marksheet(sub, user)
     if sheet is not None and sheet.released:
         marks = render_to_string("academy/marking/feedback_marks.html", {"sheet": sheet})
         head, found, tail = page.rpartition("</body>")

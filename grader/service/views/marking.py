@@ -21,7 +21,8 @@ from grader.service.models.marking import MAX_COMMENT_CHARS
 
 
 def _cohort(request: HttpRequest, slug: str) -> Cohort:
-    cohort = access.cohorts_tutored(request.user).filter(slug=slug).first()
+    user = access.signed_in(request)
+    cohort = access.cohorts_tutored(user).filter(slug=slug).first()
     if cohort is None:
         raise Http404("There is no cohort with that name that you tutor.")
     return cohort
@@ -43,13 +44,14 @@ def _order(request: HttpRequest) -> markbook.Order:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Pick a cohort and an exercise: each with how many submissions await marking."""
-    cohorts = list(access.cohorts_tutored(request.user))
+    user = access.signed_in(request)
+    cohorts = list(access.cohorts_tutored(user))
     if not cohorts:
         raise Http404("You do not tutor any cohorts.")
     rows = []
     for cohort in cohorts:
         rows.append((cohort, [
-            (ex, markbook.latest_graded(cohort, ex, request.user)
+            (ex, markbook.latest_graded(cohort, ex, user)
              .filter(awaiting_marking=True).count())
             for ex in markbook.exercises_to_mark(cohort)]))
     return render(request, "academy/marking/home.html", {"rows": rows})
@@ -58,9 +60,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def exercise(request: HttpRequest, slug: str, exercise_id: str) -> HttpResponse:
     """Every learner's answers to one exercise, marked or not, with the ways to mark them."""
+    user = access.signed_in(request)
     cohort = _cohort(request, slug)
     ex = _exercise(cohort, exercise_id)
-    answers = markbook.answers(cohort, ex, request.user)
+    answers = markbook.answers(cohort, ex, user)
     questions = markbook.questions(ex)
     by_learner: dict[Any, dict[str, markbook.Answer]] = {}
     for a in answers:
@@ -78,26 +81,27 @@ def exercise(request: HttpRequest, slug: str, exercise_id: str) -> HttpResponse:
 def answer(request: HttpRequest, slug: str, exercise_id: str, submission_id: str,
            grade_id: str) -> HttpResponse:
     """One answer beside its mark scheme, and the form that marks it."""
+    user = access.signed_in(request)
     cohort = _cohort(request, slug)
     ex = _exercise(cohort, exercise_id)
     sub = (Submission.objects.filter(pk=submission_id, exercise=ex,
                                      learner__learner_cohorts=cohort)
            .select_related("grade", "learner", "exercise")
            .defer("notebook", "grade__feedback_html").first())
-    if sub is None or not access.can_mark(request.user, sub):
+    if sub is None or not access.can_mark(user, sub):
         raise Http404("There is no answer with that id that you can mark.")
     found = markbook.one_answer(sub, grade_id)
     if found is None:
         raise Http404("That submission has no written answer with that id.")
     if request.method == "GET":
-        access_log.record_submission(request.user, sub, AccessKind.ANSWER)
+        access_log.record_submission(user, sub, AccessKind.ANSWER)
     order = _order(request)
-    items = markbook.sequence(cohort, ex, request.user, order)
+    items = markbook.sequence(cohort, ex, user, order)
     previous, following, position = markbook.neighbours(items, (str(sub.pk), grade_id))
     error = None
     if request.method == "POST":
         try:
-            marking.mark_answer(tutor=request.user, submission_id=sub.pk, grade_id=grade_id,
+            marking.mark_answer(tutor=user, submission_id=sub.pk, grade_id=grade_id,
                                 mark=marking.parse_mark(request.POST))
         except marking.MarkError as exc:
             if exc.status == 404:
@@ -128,10 +132,11 @@ def _answer_url(cohort: Cohort, ex: Exercise, item: tuple[str, str],
 @login_required
 def history(request: HttpRequest, submission_id: str) -> HttpResponse:
     """Every change to the marks of a submission (tutors and managers of its cohort)."""
-    sub = (access.history_readers_see(request.user).filter(pk=submission_id)
+    user = access.signed_in(request)
+    sub = (access.history_readers_see(user).filter(pk=submission_id)
            .select_related("learner", "exercise").defer("notebook").first())
     if sub is None:
         raise Http404("There is no submission with that id whose history you can see.")
-    access_log.record_submission(request.user, sub, AccessKind.HISTORY)
+    access_log.record_submission(user, sub, AccessKind.HISTORY)
     events = MarkEvent.objects.filter(submission=sub).select_related("by")
     return render(request, "academy/marking/history.html", {"sub": sub, "events": events})

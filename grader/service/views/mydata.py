@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from grader.service import access_log, data_export, erasure, selfstudy
+from grader.service import access, access_log, data_export, erasure, selfstudy
 from grader.service.models import ErasureRequest, ErasureStatus
 from grader.service.views.api import error
 
@@ -42,12 +42,13 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_GET
 def data_page(request: HttpRequest) -> HttpResponse:
     """Your data: download it, who looked at your work, and erasure."""
-    events = access_log.events_for(request.user)
+    user = access.signed_in(request)
+    events = access_log.events_for(user)
     return render(request, "academy/my_data.html", {
         "events": events[:ACCESS_LOG_ON_PAGE], "event_count": events.count(),
-        "requests": ErasureRequest.objects.filter(learner=request.user),
+        "requests": ErasureRequest.objects.filter(learner=user),
         "pending": ErasureRequest.objects.filter(
-            learner=request.user, status=ErasureStatus.PENDING).exists(),
+            learner=user, status=ErasureStatus.PENDING).exists(),
         "statuses": ErasureStatus, "contact": settings.ACADEMY_CONTACT,
         "max_note": erasure.MAX_NOTE_CHARS,
     })
@@ -56,8 +57,9 @@ def data_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def erasure_form(request: HttpRequest) -> HttpResponse:
+    user = access.signed_in(request)
     try:
-        erasure.request_erasure(request.user, request.POST.get("note", ""))
+        erasure.request_erasure(user, request.POST.get("note", ""))
     except erasure.ErasureError as exc:
         messages.error(request, exc.message)
     else:
@@ -121,18 +123,19 @@ def api_erasure_request(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def self_study(request: HttpRequest) -> HttpResponse:
     """Choose whether to keep self-study progress on the server, and see what it holds."""
+    user = access.signed_in(request)
     if request.method == "POST":
         if request.POST.get("keep") == "yes":
-            selfstudy.opt_in(request.user)
+            selfstudy.opt_in(user)
             messages.success(request, "Your progress will be kept on the server. Open any "
                                       "course page in this browser to send it what you have.")
         else:
-            deleted = selfstudy.opt_out(request.user)
+            deleted = selfstudy.opt_out(user)
             messages.success(request, f"Your progress is no longer kept on the server. "
                                       f"{deleted} record{'s' if deleted != 1 else ''} deleted.")
         return redirect("self-study")
     return render(request, "academy/self_study.html", {
-        "items": sorted(selfstudy.items_of(request.user).items())})
+        "items": sorted(selfstudy.items_of(user).items())})
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,7 +143,7 @@ def api_progress(request: HttpRequest) -> JsonResponse:
     """GET: what the server keeps. POST `{"items": {...}}`: merge, and get everything back."""
     if not request.user.is_authenticated:
         return error(401, SIGN_IN)
-    user = request.user
+    user = access.signed_in(request)
     if request.method == "POST":
         try:
             body = json.loads(request.body or b"{}")

@@ -16,7 +16,8 @@ ME_ACCESS_LOG = 5
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if access.overseen_cohorts(request.user).exists():
+    user = access.signed_in(request)
+    if access.overseen_cohorts(user).exists():
         return redirect("cohorts")
     return redirect("me")
 
@@ -32,23 +33,25 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def submission(request: HttpRequest, submission_id: str) -> HttpResponse:
+    user = access.signed_in(request)
     sub = (
-        access.visible_submissions(request.user)
+        access.visible_submissions(user)
         .select_related("exercise", "learner", "grade").defer("notebook")
         .filter(pk=submission_id).first()
     )
     if sub is None:
         raise Http404("There is no submission with that id that you can see.")
-    access_log.record_submission(request.user, sub, AccessKind.SUBMISSION)
+    access_log.record_submission(user, sub, AccessKind.SUBMISSION)
     return render(request, "academy/submission.html", {
         "sub": sub, "grade": getattr(sub, "grade", None),
-        "is_own": sub.learner_id == request.user.pk,
+        "is_own": sub.learner_id == user.pk,
     })
 
 
 @login_required
 def cohorts(request: HttpRequest) -> HttpResponse:
-    overseen = access.overseen_cohorts(request.user).prefetch_related("tracks")
+    user = access.signed_in(request)
+    overseen = access.overseen_cohorts(user).prefetch_related("tracks")
     if not overseen.exists():
         raise Http404("You do not manage or tutor any cohorts.")
     return render(request, "academy/cohorts.html", {"cohorts": overseen})

@@ -68,7 +68,8 @@ def visible_learner(user: User, learner_id: int) -> User:
 @require_GET
 def cohort(request: HttpRequest, slug: str) -> HttpResponse:
     """The grid (state in words and colour), the at-risk list and the chart."""
-    data = progress.cohort_progress(overseen_cohort(request.user, slug))
+    user = access.signed_in(request)
+    data = progress.cohort_progress(overseen_cohort(user, slug))
     rule = AtRiskRule.from_settings()
     return render(request, "academy/cohort.html", {
         "progress": data, "rule": rule, "at_risk": at_risk(data, rule),
@@ -81,7 +82,8 @@ def cohort(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def cohort_ksbs(request: HttpRequest, slug: str) -> HttpResponse:
     """The cohort heatmap: KSB codes against learners."""
-    data = progress.cohort_progress(overseen_cohort(request.user, slug))
+    user = access.signed_in(request)
+    data = progress.cohort_progress(overseen_cohort(user, slug))
     heatmap = ksb.cohort_heatmap(data)
     return render(request, "academy/cohort_ksbs.html", {
         "progress": data, "heatmap": heatmap,
@@ -92,8 +94,9 @@ def cohort_ksbs(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def cohort_export(request: HttpRequest, slug: str, export: str) -> HttpResponse:
     """progress.csv, export/moodle.csv or export/canvas.csv."""
+    user = access.signed_in(request)
     make, suffix = exports.EXPORTS[export]
-    data = progress.cohort_progress(overseen_cohort(request.user, slug))
+    data = progress.cohort_progress(overseen_cohort(user, slug))
     response = HttpResponse(make(data), content_type="text/csv; charset=utf-8")
     name = slugify(data.cohort.slug) or "cohort"
     response["Content-Disposition"] = f'attachment; filename="{name}-{suffix}.csv"'
@@ -105,10 +108,11 @@ def cohort_export(request: HttpRequest, slug: str, export: str) -> HttpResponse:
 @require_GET
 def learner(request: HttpRequest, learner_id: int) -> HttpResponse:
     """A learner's progress, as they see it on "My progress", for their managers and tutors."""
-    person = visible_learner(request.user, learner_id)
-    access_log.record(request.user, person, AccessKind.PROGRESS)
+    user = access.signed_in(request)
+    person = visible_learner(user, learner_id)
+    access_log.record(user, person, AccessKind.PROGRESS)
     return render(request, "academy/me.html", {
-        "learner": person, "is_own": person.pk == request.user.pk,
+        "learner": person, "is_own": person.pk == user.pk,
         "tracks": progress.learner_progress(person)})
 
 
@@ -116,11 +120,12 @@ def learner(request: HttpRequest, learner_id: int) -> HttpResponse:
 @require_GET
 def learner_ksbs(request: HttpRequest, learner_id: int) -> HttpResponse:
     """One apprentice's KSB page: every code, its evidence, or why it needs the workplace."""
-    learner = visible_learner(request.user, learner_id)
-    access_log.record(request.user, learner, AccessKind.KSB_PAGE)
+    user = access.signed_in(request)
+    learner = visible_learner(user, learner_id)
+    access_log.record(user, learner, AccessKind.KSB_PAGE)
     return render(request, "academy/learner_ksbs.html", {
         "learner": learner, "standards": ksb.learner_ksbs(learner),
-        "is_own": learner.pk == request.user.pk})
+        "is_own": learner.pk == user.pk})
 
 
 # The JSON API (same token and session rules and error shape as views/api.py).

@@ -15,7 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
@@ -144,7 +144,7 @@ class ThrottledResetForm(PasswordResetForm):
         self.request = request
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         limit = signin.throttled(self.request, data.get("email"))
         if limit is not None:
             raise ValidationError(signin.SignInForm.error_messages[f"throttled_{limit}"],
@@ -181,7 +181,7 @@ class ResetConfirm(auth_views.PasswordResetConfirmView):
     template_name = "academy/password_reset_confirm.html"
     success_url = reverse_lazy("password-reset-complete")
 
-    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if refusal := _refuse_if_throttled(self.request):
             return refusal
         response = super().dispatch(*args, **kwargs)

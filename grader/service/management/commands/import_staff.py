@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grader.service.staff import StaffImportError, import_staff
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
             "Only a keyed hash of each email is stored; the uptake page counts by the "
             "directorate and service. Imports all rows or none.")
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("csv_file", type=Path)
 
     def handle(self, *args: object, csv_file: Path, **options: object) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grader.service import invitations
 from grader.service.models import User
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = ("Email people a new single-use link to set their password (their earlier links "
             "stop working). Give their email addresses.")
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("emails", nargs="+")
 
     def handle(self, *args: object, emails: list[str], **options: object) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from grader.service import retention
 
@@ -10,7 +10,7 @@ class Command(BaseCommand):
             "their last cohort, old 'who looked at my work' entries, used invitations). "
             "With --dry-run, only say what would go.")
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true",
                             help="Report what would be deleted; delete nothing.")
 
