@@ -64,11 +64,28 @@ def _row(cell: CellResult) -> str:
                       points=f"{_points(cell.score)} / {cell.max_score:g}", message=message)
 
 
+#: The sentence about written answers, marked so that `with_tutor_marks` can replace it.
+TUTOR_NOTE = '<span class="tutor-note" data-points="{points}"> {text}</span>'
+TUTOR_NOTE_RE = re.compile(r'<span class="tutor-note" data-points="([0-9.]+)">[^<]*</span>')
+AWAITING = "Your tutor will mark the other {points} points."
+MARKED = "Your tutor has marked the other {points} points: their marks are below."
+
+
 def render(title: str, cells: tuple[CellResult, ...], score: float) -> str:
     """The feedback page for one graded submission."""
     autograded = sum(c.max_score for c in cells if c.kind == "autograded")
     manual = sum(c.max_score for c in cells if c.kind == "manual")
-    note = f" Your tutor will mark the other {manual:g} points." if manual else ""
+    points = f"{manual:g}"
+    note = TUTOR_NOTE.format(points=points, text=AWAITING.format(points=points)) if manual else ""
     return PAGE.format(title=html.escape(title), score=f"{score:g}",
                        autograded=f"{autograded:g}", manual=note,
                        rows="\n".join(_row(c) for c in cells))
+
+
+def with_tutor_marks(page: str, marks_html: str) -> str:
+    """The feedback page once a tutor's marks are released: the sentence that promised them
+    now says they are marked, and `marks_html` (the marks and comments) goes at the end."""
+    page = TUTOR_NOTE_RE.sub(lambda m: TUTOR_NOTE.format(
+        points=m[1], text=MARKED.format(points=m[1])), page, count=1)
+    head, found, tail = page.rpartition("</body>")
+    return head + marks_html + found + tail if found else page + marks_html

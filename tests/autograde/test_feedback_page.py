@@ -7,7 +7,7 @@ import pytest
 from autograde_corpus import SOURCE
 
 from grader.autograde import CellResult, autograde
-from grader.autograde.feedback import render, sanitise
+from grader.autograde.feedback import render, sanitise, with_tutor_marks
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -115,3 +115,15 @@ def test_real_hidden_failures_show_the_authors_message(tmp_path) -> None:  # typ
     assert "Check your answer against the task again." in short.feedback_html
     cell = {c.grade_id: c for c in as_tuple.cells}["test_squares_hidden"]
     assert cell.score == 0.0 and "isinstance(squares(2), list)" in cell.message
+
+
+def test_the_tutor_note_says_marked_once_the_marks_are_released() -> None:
+    cells = (CellResult("test_a", 1.0, 1.0),
+             CellResult("answer-why", None, 2.0, kind="manual"),
+             CellResult("answer-limits", None, 2.5, kind="manual"))
+    page = render("report.ipynb", cells, 1.0)
+    assert "Your tutor will mark the other 4.5 points." in page
+    marked = with_tutor_marks(page, "<h2>Your tutor's marks</h2>")
+    assert "will mark" not in marked
+    assert "Your tutor has marked the other 4.5 points: their marks are below." in marked
+    assert marked.index("Your tutor's marks") < marked.index("</body>")
