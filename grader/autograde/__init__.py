@@ -7,6 +7,7 @@ imports nbgrader itself.
 
 from __future__ import annotations
 
+from grader.autograde.feedback import with_tutor_marks
 from grader.autograde.grade import GradingOptions, autograde, autograde_many
 from grader.autograde.limits import Limits
 from grader.autograde.result import CellResult, GradeResult, Status
@@ -19,4 +20,5 @@ __all__ = [
     "Status",
     "autograde",
     "autograde_many",
+    "with_tutor_marks",
 ]

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from grader.autograde import feedback as autograde_feedback
+from grader.autograde import with_tutor_marks
 from grader.service import access, access_log
 from grader.service.marksheet import marksheet
 from grader.service.models import AccessKind
@@ -43,7 +43,7 @@ def feedback(request: HttpRequest, submission_id: str) -> HttpResponse:
     sheet = marksheet(sub, user)
     if sheet is not None and sheet.released:
         marks = render_to_string("academy/marking/feedback_marks.html", {"sheet": sheet})
-        page = autograde_feedback.with_tutor_marks(page, marks)
+        page = with_tutor_marks(page, marks)
     response = HttpResponse(page, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = FEEDBACK_CSP
     response["X-Content-Type-Options"] = "nosniff"
