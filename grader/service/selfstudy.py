@@ -23,10 +23,15 @@ from grader.service.models import StudyProgress, User
 
 log = logging.getLogger(__name__)
 
-RANK = {"started": 1, "read": 2, "done": 2}
-"""As progress.js: "done" (an exercise's checks pass) and "read" (a lesson) are never lowered."""
-STATES = {"lesson": frozenset({"read"}), "exercise": frozenset({"started", "done"})}
-KEY = re.compile(r"^(lesson|exercise):[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
+RANK = {"started": 1, "answered": 1, "read": 2, "done": 2, "right": 2}
+"""As progress.js: "done" (an exercise's checks pass), "read" (a lesson) and "right" (a quiz
+question answered correctly) are never lowered."""
+STATES = {"lesson": frozenset({"read"}), "exercise": frozenset({"started", "done"}),
+          "quiz": frozenset({"answered", "right"})}
+_SLUG = r"[a-z0-9][a-z0-9-]*"
+KEY = re.compile(rf"^(?:(lesson|exercise):{_SLUG}(?:/{_SLUG})?|(quiz):{_SLUG}/{_SLUG}/{_SLUG})$")
+"""progress.js's keys: "lesson:<track>/<lesson>", "exercise:<id>" and (quiz.js)
+"quiz:<track>/<lesson>/<question>"."""
 SYNC_COOKIE = "academy_keeps_progress"
 """Set (to "1") while the signed-in person keeps progress on the server: progress.js calls
 the API only when it sees it, so nobody else's browser ever asks."""
@@ -49,10 +54,11 @@ def check_items(items: object) -> dict[str, str]:
     for key, state in items.items():
         match = KEY.match(key) if isinstance(key, str) else None
         if match is None:
-            raise ProgressError(f"'{key}' is not a lesson or exercise key.")
-        if state not in STATES[match.group(1)]:
+            raise ProgressError(f"'{key}' is not a lesson, exercise or quiz key.")
+        kind = match.group(1) or match.group(2)
+        if state not in STATES[kind]:
             raise ProgressError(f"'{state}' is not a state of {key}: use one of "
-                                f"{', '.join(sorted(STATES[match.group(1)]))}.")
+                                f"{', '.join(sorted(STATES[kind]))}.")
     return items
 
 

@@ -3,7 +3,8 @@
 Counted from the self-study records of the people who chose to keep their progress on the
 server (grader/service/selfstudy.py), by the directorate and service on their account. The
 measures: people who started, people who finished each module of the self-study tracks
-(Data essentials), and people who passed each exercise's checks (the course's quizzes).
+(Data essentials: every lesson read and exercise finished), people who answered every
+question of a module's quizzes correctly, and people who passed each exercise's checks.
 
 Small numbers are suppressed as the course's own lesson teaches: a count under
 `ACADEMY_SMALL_NUMBER` (10) is shown as "fewer than 10", and when one count in a column is
@@ -22,18 +23,24 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from grader.content.activities import Quiz
 from grader.content.catalogue import Audience, Catalogue
 from grader.content.reader import load_catalogue
 from grader.service.models import StudyProgress, User
 
 NOT_KNOWN = "Not known"
 """The group of people whose directorate is not on the staff list or in their sign-in."""
-DONE_STATES = frozenset({"read", "done"})
+DONE_STATES = frozenset({"read", "done", "right"})
 
 
 def lesson_key(track_id: str, lesson_id: str) -> str:
     """The course site's key for a lesson (grader/sitebuild/pages.py, progress.js)."""
     return f"lesson:{track_id}/{lesson_id}"
+
+
+def quiz_key(track_id: str, lesson_id: str, question_id: str) -> str:
+    """The course site's key for a quiz question (grader/sitebuild/lesson_parts.py, quiz.js)."""
+    return f"quiz:{track_id}/{lesson_id}/{question_id}"
 
 
 def exercise_key(exercise_id: str) -> str:
@@ -75,7 +82,8 @@ class UptakeTable:
 
 
 def measures(catalogue: Catalogue) -> tuple[Measure, ...]:
-    """Started; each module of each self-study track finished; each exercise passed."""
+    """Started; each module of each self-study track finished and its quizzes answered
+    correctly; each exercise passed."""
     found = [Measure("Started", frozenset())]
     exercises = []
     for track in catalogue.tracks:
@@ -85,6 +93,13 @@ def measures(catalogue: Catalogue) -> tuple[Measure, ...]:
             keys = {lesson_key(track.id, lesson.id) for lesson in module.lessons}
             keys |= {exercise_key(e) for lesson in module.lessons for e in lesson.exercises}
             found.append(Measure(f"Finished the module {module.title}", frozenset(keys)))
+            questions = frozenset(
+                quiz_key(track.id, lesson.id, q.id) for lesson in module.lessons
+                for activity in lesson.activities if isinstance(activity, Quiz)
+                for q in activity.questions)
+            if questions:
+                found.append(Measure(f"Answered the quizzes of {module.title} correctly",
+                                     questions))
             exercises += [e for lesson in module.lessons for e in lesson.exercises]
     for exercise_id in dict.fromkeys(exercises):
         title = catalogue.exercises[exercise_id].title

@@ -136,6 +136,18 @@ def test_progress_merges_and_is_never_lowered(catalogue, make_user) -> None:  # 
     bad = client.post("/api/v1/me/progress", json.dumps({"items": {"lesson:x": "done"}}),
                       content_type="application/json")
     assert bad.status_code == 400 and "'done' is not a state of lesson:x" in bad.json()["error"]
+    # Quiz answers (quiz.js) are kept too: a wrong answer never lowers a right one.
+    quiz = "quiz:everyone/count-fines/one-row"
+    merged = client.post("/api/v1/me/progress", json.dumps({"items": {quiz: "right"}}),
+                         content_type="application/json").json()["items"]
+    assert merged[quiz] == "right"
+    again = client.post("/api/v1/me/progress", json.dumps({"items": {quiz: "answered"}}),
+                        content_type="application/json").json()["items"]
+    assert again[quiz] == "right"
+    for key, state in (("quiz:everyone/count-fines", "right"), (quiz, "done")):
+        refused = client.post("/api/v1/me/progress", json.dumps({"items": {key: state}}),
+                              content_type="application/json")
+        assert refused.status_code == 400, key
     assert client.post("/academy/me/self-study/", {"keep": "no"}).status_code == 302
     assert StudyProgress.objects.filter(user=ann).count() == 0
     assert client.cookies[selfstudy.SYNC_COOKIE].value == ""  # deleted
@@ -159,6 +171,7 @@ def test_the_staff_list_keeps_hashes_and_fills_accounts(catalogue, make_user) ->
 
 def test_progress_keys_match_the_course_site() -> None:
     from grader.sitebuild.controls import exercise_key
+    from grader.sitebuild.lesson_parts import quiz_key
     from grader.sitebuild.pages import lesson_key
 
     class Named:
@@ -167,3 +180,19 @@ def test_progress_keys_match_the_course_site() -> None:
 
     assert uptake.lesson_key("t", "l") == lesson_key(Named("t"), Named("l"))
     assert uptake.exercise_key("e") == exercise_key("e")
+    assert uptake.quiz_key("t", "l", "q") == quiz_key(Named("t"), Named("l"), "q")
+
+
+def test_the_course_quizzes_are_measured() -> None:
+    """Each module of Data essentials with quizzes has its measure: every question right."""
+    from pathlib import Path
+
+    from grader.content.reader import load_catalogue
+
+    repo = Path(__file__).resolve().parents[2]
+    found = {m.title: m.keys for m in uptake.measures(load_catalogue(repo))}
+    quizzes = {t: k for t, k in found.items() if t.startswith("Answered the quizzes of ")}
+    assert quizzes, sorted(found)
+    for keys in quizzes.values():
+        assert keys and all(selfstudy.KEY.match(k) and k.startswith("quiz:data-essentials/")
+                            for k in keys)
