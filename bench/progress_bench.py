@@ -58,6 +58,7 @@ def build(learners: int, exercises: int, submissions: int) -> object:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from grader.content.database import prepare_database
     from grader.content.reader import load_catalogue
     from grader.service.models import (
         Cohort,
@@ -76,6 +77,7 @@ def build(learners: int, exercises: int, submissions: int) -> object:
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     rng = random.Random(SEED)
+    prepare_database(REPO)  # a fresh clone: the exercises link to the database it builds
     std = load_catalogue(REPO).standards["ST0118"]
     Standard.objects.create(id=std.id, title=std.title, level=std.level)
     ksbs = Ksb.objects.bulk_create(
