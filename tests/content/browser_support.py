@@ -39,8 +39,6 @@ CHROMIUM_ARGS = [
 KERNEL_TIMEOUT_MS = 180_000
 #: Running the setup cells: loading pandas and matplotlib into Pyodide, reading a dataset.
 RUN_TIMEOUT_MS = 240_000
-ERROR = "error"
-"""`output_type` of an exception raised in a cell."""
 
 
 def release_all(catalogue: Catalogue, contents: Path) -> Path:
@@ -86,22 +84,6 @@ def exception_name(ename: str) -> str:
     `<class 'ValueError'>`, IPython sends `ValueError`)."""
     match = re.fullmatch(r"<class '(?:[\w.]+\.)?(\w+)'>", ename)
     return match.group(1) if match else ename
-
-
-def cell_problems(saved: dict[str, Any], indices: list[int]) -> list[CellProblem]:
-    """Setup cells of a saved notebook (nbformat JSON) that raised or did not run."""
-    problems = []
-    for index in indices:
-        cell = saved["cells"][index]
-        source = "".join(cell["source"])
-        first_line = source.strip().splitlines()[0] if source.strip() else ""
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == ERROR]
-        for error in errors:
-            name = exception_name(error["ename"])
-            problems.append(CellProblem(index, first_line, f"{name}: {error['evalue']}"))
-        if not errors and not isinstance(cell.get("execution_count"), int):
-            problems.append(CellProblem(index, first_line, "did not run (no execution count)"))
-    return problems
 
 
 @dataclass(frozen=True)
@@ -198,3 +180,80 @@ READ_STORE = """async ([db, store, key]) => {
     handle.close();
     return value === undefined ? null : value;
 }"""
+
+
+# --- One kernel for every exercise ---------------------------------------------------------
+# Starting Pyodide costs 20 s or more per notebook on these 2 cores; 24 exercises would spend
+# most of CI's budget on it. So the per-exercise check opens one notebook, then runs each
+# exercise's setup cells in that kernel: in a fresh namespace (`%reset -f`), in the exercise's
+# own folder of the site's drive, as the notebook page would. One test still runs a whole
+# notebook through the page (test_sql_runs_on_the_camden_database_in_the_browser).
+
+#: Run `code` in the open notebook's kernel; resolves to {status, error} (error: "Name: value").
+EXECUTE = """async (code) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const future = kernel.requestExecute({code, stop_on_error: true, store_history: false});
+    let error = null;
+    future.onIOPub = (msg) => {
+        if (msg.header.msg_type === "error") {
+            error = [msg.content.ename, msg.content.evalue];
+        }
+    };
+    const reply = await future.done;
+    return {status: reply.content.status, error};
+}"""
+
+#: The notebook at a path of the site's contents, as the notebook page would load it.
+READ_CONTENTS = """async (path) => {
+    const model = await window.jupyterapp.serviceManager.contents.get(path, {content: true});
+    return model.content;
+}"""
+
+
+def open_notebook(page: Any, base_url: str, path: str) -> float:
+    """Open notebook `path` of the site and wait for its kernel; return the seconds it took."""
+    opened = time.perf_counter()
+    page.goto(base_url + notebook_url(path))
+    page.wait_for_function(KERNEL_READY, timeout=KERNEL_TIMEOUT_MS, polling=250)
+    page.locator(KERNEL_IDLE_SELECTOR).wait_for(timeout=KERNEL_TIMEOUT_MS)
+    return time.perf_counter() - opened
+
+
+def _prelude(folder: str) -> str:
+    """A fresh namespace in the kernel, working in `folder` of the site's drive. The drive's
+    root is where the first notebook opened (one folder below it), kept in the environment
+    because `%reset` empties the namespace."""
+    return "\n".join([
+        "import os as _os",
+        "_os.environ.setdefault('CDA_TEST_DRIVE', _os.path.dirname(_os.getcwd()))",
+        "get_ipython().run_line_magic('reset', '-f')",
+        "import os as _os",
+        "import matplotlib.pyplot as _plt",
+        "_plt.close('all')",
+        f"_os.chdir(_os.path.join(_os.environ['CDA_TEST_DRIVE'], {folder!r}))",
+        "del _os, _plt",
+    ])
+
+
+def run_in_shared_kernel(page: Any, path: str, nb: dict[str, Any], indices: list[int],
+                         plant: tuple[int, str] | None = None) -> list[CellProblem]:
+    """Run the cells `indices` of notebook `nb` (nbformat JSON of `path`) in the open page's
+    kernel, after a fresh namespace in the notebook's folder; return the cells that raised
+    or, after a failure, did not run. `plant=(index, source)` replaces a cell's source."""
+    prelude = page.evaluate(EXECUTE, _prelude(path.rsplit("/", 1)[0]))
+    if prelude["status"] != "ok":
+        raise AssertionError(f"{path}: the kernel could not be prepared: {prelude['error']}")
+    problems: list[CellProblem] = []
+    for index in indices:
+        source = "".join(nb["cells"][index]["source"])
+        if plant is not None and plant[0] == index:
+            source = plant[1]
+        first_line = source.strip().splitlines()[0] if source.strip() else ""
+        if problems:
+            problems.append(CellProblem(index, first_line, "did not run (an earlier cell failed)"))
+            continue
+        reply = page.evaluate(EXECUTE, source)
+        if reply["status"] != "ok":
+            name, value = reply["error"] or ("error", reply["status"])
+            problems.append(CellProblem(index, first_line, f"{exception_name(name)}: {value}"))
+    return problems

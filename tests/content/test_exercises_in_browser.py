@@ -2,11 +2,12 @@
 
 The student version of every exercise in the repository is built into one JupyterLite site,
 as `grader build` ships it (the build is cached in .cache/, so it is reused when the site was
-built with the same content), and served on 127.0.0.1. For each exercise a fresh browser
-context opens the student notebook in the single-notebook page, waits until the Pyodide
-kernel itself is ready, runs every code cell above the first solution cell (the imports, the
-dataset, the code the exercise gives), saves, and reads the notebook back from IndexedDB: no
-setup cell may raise, each must have run, and no request may leave 127.0.0.1.
+built with the same content), and served on 127.0.0.1. One notebook page starts one
+Pyodide kernel; for each exercise the test reads the student notebook as the page would
+(JupyterLite's contents service) and runs every code cell above the first solution cell (the
+imports, the dataset, the code the exercise gives) in that kernel, in a fresh namespace and
+the exercise's own folder: no setup cell may raise, and no request may leave 127.0.0.1. One
+exercise (the SQL one) also runs through the notebook page itself, saved to IndexedDB.
 
 Pyodide starts in about 20 s on 2 idle cores; allow KERNEL_TIMEOUT_MS on a loaded machine.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +26,12 @@ import pytest
 from browser_support import (
     CACHE_DIR,
     CHROMIUM_ARGS,
+    READ_CONTENTS,
     REPO,
-    cell_problems,
     first_solution_index,
+    open_notebook,
     release_all,
+    run_in_shared_kernel,
     run_setup_cells,
     setup_cells,
 )
@@ -114,6 +118,27 @@ def page_and_requests(chromium: Any) -> Iterator[tuple[Any, RequestLog]]:
     assert requests.failed == [], f"requests that failed: {requests.failed}"
 
 
+@pytest.fixture(scope="module")
+def shared_kernel(
+    chromium: Any, catalogue: Catalogue, lite_url: str,
+) -> Iterator[tuple[Any, RequestLog]]:
+    """One page with one notebook's kernel, which every exercise's setup cells run in
+    (browser_support.run_in_shared_kernel), and the log of every request it made."""
+    context = chromium.new_context()
+    requests = RequestLog()
+    context.on("request", requests.record)
+    context.on("requestfailed", requests.record_failure)
+    context.on("response", requests.record_response)
+    page = context.new_page()
+    first = catalogue.exercises[EXERCISE_IDS[0]]
+    seconds = open_notebook(page, lite_url, f"{first.id}/{first.notebook}")
+    log.info("one kernel for every exercise, ready in %.1f s", seconds)
+    try:
+        yield page, requests
+    finally:
+        context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
@@ -121,46 +146,40 @@ def test_setup_cells_run_without_error(
     exercise_id: str,
     catalogue: Catalogue,
     contents: Path,
-    lite_url: str,
-    page_and_requests: tuple[Any, RequestLog],
+    shared_kernel: tuple[Any, RequestLog],
     timings: dict[str, dict[str, float]],
 ) -> None:
-    page, requests = page_and_requests
+    """The site serves the shipped notebook, and its setup cells (imports, the dataset, the
+    code the exercise gives) run in Pyodide in the notebook's folder, with no request
+    leaving the site."""
+    page, requests = shared_kernel
     path = f"{exercise_id}/{catalogue.exercises[exercise_id].notebook}"
     shipped = nbformat.read(contents / path, as_version=4)
     setup = setup_cells(shipped)
     assert setup, f"exercises/{exercise_id}: no code cell before the first solution cell"
 
-    run = run_setup_cells(page, lite_url, path, stop_at=first_solution_index(shipped))
-
-    timings[exercise_id] = {
-        "kernel_ready_s": run.kernel_ready_s,
-        "setup_cells_s": run.setup_cells_s,
-    }
-    log.info("%s: kernel ready %.1f s, %d setup cells %.1f s",
-             exercise_id, run.kernel_ready_s, len(setup), run.setup_cells_s)  # fmt: skip
-    assert run.cell_count == len(shipped.cells)
-    sources = ["".join(cell["source"]) for cell in run.saved["cells"]]
+    served = page.evaluate(READ_CONTENTS, path)
+    sources = ["".join(cell["source"]) for cell in served["cells"]]
     assert sources == [cell.source for cell in shipped.cells], f"{path}: not the shipped notebook"
-    problems = cell_problems(run.saved, setup)
+    started = time.perf_counter()
+    problems = run_in_shared_kernel(page, path, served, setup)
+    timings[exercise_id] = {"setup_cells_s": time.perf_counter() - started}
     assert not problems, f"exercises/{exercise_id}: setup cells failed in the browser:\n" + (
         "\n".join(str(p) for p in problems)
     )
-    assert run.ran is True, f"exercises/{exercise_id}: running the setup cells reported a failure"
+    assert requests.foreign() == [], f"requests to other hosts: {requests.foreign()}"
+    assert requests.failed == [], f"requests that failed: {requests.failed}"
     assert "pyodide.asm.wasm" in {url.rsplit("/", 1)[-1] for url in requests.urls}
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_failing_setup_cell_is_reported(
-    catalogue: Catalogue,
-    contents: Path,
-    lite_url: str,
-    page_and_requests: tuple[Any, RequestLog],
+    catalogue: Catalogue, contents: Path, shared_kernel: tuple[Any, RequestLog],
 ) -> None:
     """The check above can fail: a fault planted in the first setup cell is found, and the
-    cells after it, which the kernel then skips, are reported as not run."""
-    page, _ = page_and_requests
+    cells after it are reported as not run."""
+    page, _ = shared_kernel
     notebooks = {
         f"{e.id}/{e.notebook}": nbformat.read(contents / e.id / e.notebook, as_version=4)
         for e in catalogue.exercises.values()
@@ -168,16 +187,27 @@ def test_a_failing_setup_cell_is_reported(
     # An exercise with several setup cells, so that some are skipped after the fault.
     path, shipped = next((p, nb) for p, nb in sorted(notebooks.items()) if len(setup_cells(nb)) > 1)
     setup = setup_cells(shipped)
-    run = run_setup_cells(
-        page, lite_url, path, stop_at=first_solution_index(shipped),
-        plant=(setup[0], 'raise ValueError("planted")'),
-    )  # fmt: skip
-    problems = cell_problems(run.saved, setup)
-    assert run.ran is False
+    problems = run_in_shared_kernel(page, path, shipped, setup,
+                                    plant=(setup[0], 'raise ValueError("planted")'))
     assert [(p.index, p.problem) for p in problems] == [
         (setup[0], "ValueError: planted"),
-        *((i, "did not run (no execution count)") for i in setup[1:]),
+        *((i, "did not run (an earlier cell failed)") for i in setup[1:]),
     ]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_fresh_namespace_for_each_exercise(
+    catalogue: Catalogue, contents: Path, shared_kernel: tuple[Any, RequestLog],
+) -> None:
+    """A name left by one exercise is gone for the next: a setup cell that forgot an import
+    would fail here as it would in its own notebook."""
+    page, _ = shared_kernel
+    first, second = (catalogue.exercises[i] for i in EXERCISE_IDS[:2])
+    nb = {"cells": [{"source": "left_behind = 1"}, {"source": "left_behind"}]}
+    assert run_in_shared_kernel(page, f"{first.id}/{first.notebook}", nb, [0]) == []
+    problems = run_in_shared_kernel(page, f"{second.id}/{second.notebook}", nb, [1])
+    assert [p.problem for p in problems] == ["NameError: name 'left_behind' is not defined"]
 
 
 @pytest.mark.browser
