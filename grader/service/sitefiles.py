@@ -10,7 +10,12 @@ docs/architecture.md gives the same header set for any other static host.
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from whitenoise import WhiteNoise
 from whitenoise.middleware import WhiteNoiseMiddleware
@@ -85,3 +90,29 @@ def site_files_app(root: Path, *, max_age: int = 60) -> WhiteNoise:
         max_age=max_age,
         immutable_file_test=immutable_file,
     )
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serving_site_files(root: Path) -> Iterator[str]:
+    """Serve `root` with `site_files_app` on 127.0.0.1 from a thread (benchmarks and browser
+    tests); yield its base URL, ending in /."""
+    server = make_server(
+        "127.0.0.1", 0, site_files_app(root),
+        server_class=_ThreadingServer, handler_class=_QuietHandler,
+    )  # fmt: skip
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -15,6 +15,11 @@ LITE_DIR = "lite"
 """Where the JupyterLite build sits in the built site."""
 LITE_NOTEBOOK_APP = "notebooks/index.html"
 """JupyterLite's light single-notebook UI, fit for an iframe."""
+START_SECONDS = 20
+"""What the page says a first start of Python takes ("about N seconds"): the median "cold
+click" of `bench/lite_bench.py` (click to the first output of `import pandas` on a fresh
+browser profile), rounded up to 5 s. The bench prints the figure to put here and
+tests/lite/test_lite_speed.py checks it against bench/results/lite_bench.json."""
 
 
 def notebook_lite_path(exercise: Exercise) -> str:
@@ -38,6 +43,7 @@ def tryit_html(exercise: Exercise, root: str, storage_name: str) -> str:
         "data-storage-name": storage_name,
         "data-progress-key": exercise_key(exercise.id),
         "data-title": exercise.title,
+        "data-start-seconds": str(START_SECONDS),
     }
     attr_text = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
     return "\n".join(
