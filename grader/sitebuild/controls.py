@@ -16,10 +16,11 @@ LITE_DIR = "lite"
 LITE_NOTEBOOK_APP = "notebooks/index.html"
 """JupyterLite's light single-notebook UI, fit for an iframe."""
 START_SECONDS = 20
-"""What the page says a first start of Python takes ("about N seconds"): the median "cold
-click" of `bench/lite_bench.py` (click to the first output of `import pandas` on a fresh
-browser profile), rounded up to 5 s. The bench prints the figure to put here and
-tests/lite/test_lite_speed.py checks it against bench/results/lite_bench.json."""
+"""What the exercise pages and the staff guide say a first start of Python takes ("about N
+seconds"): the median cold click of `bench/lite_bench.py` (click to the first output of
+`import pandas` on a fresh browser profile), rounded up to 5 s; the bench prints it as
+`start_seconds_to_say` and warns when it differs from this. Measure on a quiet machine:
+the figure scales with the load (docs/architecture.md, "Speed of the first start")."""
 
 
 def notebook_lite_path(exercise: Exercise) -> str:
