@@ -50,7 +50,7 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]  # fmt: skip
 CELL = "import pandas; print('pandas', pandas.__version__)"
-TIMEOUT_MS = 180_000
+TIMEOUT_MS = 400_000
 #: The page's wording is rounded up to this many seconds.
 ROUND_TO = 5
 
