@@ -12,6 +12,7 @@ issue 1686), so it is a constant here and never derived from the URL the site is
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -44,7 +45,23 @@ INDEXEDDB_CHECKPOINTS_STORE = "checkpoints"
 #: Selector of the kernel status once the kernel is ready to run cells.
 KERNEL_IDLE_SELECTOR = '.jp-Notebook-ExecutionIndicator[data-status="idle"]'
 
-PYODIDE_DIR = "static/pyodide"
+
+def _pyodide_tag() -> str:
+    """12 hex digits over everything that decides the files of the Pyodide folder: the pins
+    (core files by sha256, wheels by version and sha256) and the code that assembles them."""
+    digest = hashlib.sha256()
+    for module in (versions, pyodide_vendor):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+#: The self-hosted Pyodide, in a folder named after its inputs: its URL changes whenever its
+#: files do, so the site's server may tell browsers to keep them for a year
+#: (grader.service.sitefiles.IMMUTABLE_URL).
+PYODIDE_DIR = f"static/pyodide/{_pyodide_tag()}"
+#: Where jupyterlite-pyodide-kernel looks for a self-hosted Pyodide when building (and puts it
+#: in the site); moved to PYODIDE_DIR after the build.
+WELL_KNOWN_PYODIDE_DIR = "static/pyodide"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
 MANIFEST = ".lite-build.json"
@@ -54,6 +71,17 @@ KEEP_CACHED_BUILDS = 6
 STALE_SECONDS = 3600
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PYODIDE_CORE = REPO_ROOT / "node_modules" / "pyodide"
+
+#: Packages Pyodide loads as it starts (see LITE_CONFIG).
+PRELOADED_PACKAGES = (*versions.KERNEL_PACKAGES, "pandas", "matplotlib")
+#: Files served precompressed: WhiteNoise sends `<file>.gz` (or `.br`) beside a file to a
+#: browser that accepts it. Kept only when it saves at least 5%.
+COMPRESSED_SUFFIXES = frozenset(
+    {".js", ".mjs", ".json", ".wasm", ".css", ".html", ".svg", ".ipynb", ".csv", ".txt", ".map"}
+)
+#: gzip level 9 for every file; brotli (the `brotli` package, when installed) too.
+GZIP_LEVEL = 9
+BROTLI_QUALITY = 9
 
 #: `jupyter-lite.json`: the kernel loads Pyodide from this site only and never asks PyPI.
 LITE_CONFIG: dict[str, Any] = {
@@ -68,6 +96,11 @@ LITE_CONFIG: dict[str, Any] = {
             KERNEL_PLUGIN: {
                 "pyodideUrl": f"./{PYODIDE_DIR}/pyodide.js",
                 "disablePyPIFallback": True,
+                # Loaded with Python itself, in parallel, rather than one after another by
+                # the kernel's start (pyodide-kernel 0.6.1 skips installing what is listed
+                # here): the kernel's own packages, and pandas and matplotlib that every
+                # exercise's pre-start imports (docs/assets/js/tryit.js).
+                "loadPyodideOptions": {"packages": list(PRELOADED_PACKAGES)},
             }
         },
     },
@@ -136,6 +169,7 @@ def cache_key(contents: Path, *, pyodide_core: Path) -> str:
     for name in ("jupyterlite-core", "jupyterlite-pyodide-kernel"):
         add(f"installed/{name}", installed_version(name).encode())
     add("config", json.dumps([LITE_CONFIG, SETTINGS_OVERRIDES, BUILD_OPTIONS]).encode())
+    add("brotli", str(_brotli() is not None).encode())
     for name in sorted(versions.PYODIDE_CORE_SHA256):
         core_file = pyodide_core / name
         data = pyodide_vendor.sha256_file(core_file) if core_file.is_file() else "missing"
@@ -175,7 +209,7 @@ def _prepare_lite_dir(lite_dir: Path, *, pyodide_core: Path, downloads: Path) ->
     build_config = {"FederatedExtensionAddon": {"extra_labextensions_path": [str(extensions)]}}
     (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config), "utf-8")
     pyodide_vendor.assemble_pyodide(
-        lite_dir / PYODIDE_DIR, core_dir=pyodide_core, downloads=downloads
+        lite_dir / WELL_KNOWN_PYODIDE_DIR, core_dir=pyodide_core, downloads=downloads
     )
     wheels = pyodide_vendor.download_pypi_files(versions.PIPLITE_WHEELS, downloads)
     (lite_dir / "pypi").mkdir()
@@ -202,6 +236,20 @@ def _run_jupyter_lite(lite_dir: Path, output: Path, contents: Path, log_path: Pa
         raise LiteBuildError(f"{log_path}: jupyter lite build failed:\n{tail}")
 
 
+def _move_pyodide(output: Path) -> None:
+    """Move the site's Pyodide into its versioned folder, and point the kernel at it."""
+    built = output / WELL_KNOWN_PYODIDE_DIR
+    staged = built.with_name(f"{built.name}.staged")
+    built.rename(staged)
+    (output / PYODIDE_DIR).parent.mkdir(parents=True)
+    staged.rename(output / PYODIDE_DIR)
+    config_path = output / "jupyter-lite.json"
+    config = json.loads(config_path.read_text("utf-8"))
+    kernel = config["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]
+    kernel["pyodideUrl"] = f"./{PYODIDE_DIR}/pyodide.js"
+    config_path.write_text(json.dumps(config, indent=2), "utf-8")
+
+
 def _check_output(output: Path, contents: Path) -> None:
     """Fail unless the built site points the kernel at its own Pyodide, PyPI fallback off,
     and every file of `contents` is in it (jupyter lite silently skips some names)."""
@@ -226,8 +274,44 @@ def _check_output(output: Path, contents: Path) -> None:
             raise LiteBuildError(f"{output / PYODIDE_DIR / name}: missing from the build")
 
 
+def _brotli() -> Any:
+    try:
+        import brotli  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return brotli
+
+
+def compress_files(folder: Path) -> tuple[int, int]:
+    """Write `<file>.gz` (and `<file>.br` when brotli is installed) beside every file of
+    `folder` with a COMPRESSED_SUFFIXES suffix, where that saves at least 5%.
+    Return the bytes before and after, over the files compressed."""
+    brotli = _brotli()
+    before = after = 0
+    for path in _files(folder):
+        if path.suffix not in COMPRESSED_SUFFIXES:
+            continue
+        data = path.read_bytes()
+        packed = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+        if len(packed) > 0.95 * len(data):
+            continue
+        path.with_name(path.name + ".gz").write_bytes(packed)
+        smallest = len(packed)
+        if brotli is not None:
+            squeezed = brotli.compress(data, quality=BROTLI_QUALITY)
+            path.with_name(path.name + ".br").write_bytes(squeezed)
+            smallest = min(smallest, len(squeezed))
+        before, after = before + len(data), after + smallest
+    return before, after
+
+
+#: Suffixes of the precompressed copies (compress_files).
+COMPRESSED_COPIES = (".gz", ".br")
+
+
 def _size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in _files(folder))
+    """Bytes of the files in `folder`, without their precompressed copies."""
+    return sum(p.stat().st_size for p in _files(folder) if p.suffix not in COMPRESSED_COPIES)
 
 
 def _build_into_cache(contents: Path, target: Path, *, pyodide_core: Path, cache_dir: Path) -> None:
@@ -242,7 +326,10 @@ def _build_into_cache(contents: Path, target: Path, *, pyodide_core: Path, cache
         except pyodide_vendor.VendorError as error:
             raise LiteBuildError(str(error)) from error
         _run_jupyter_lite(lite_dir, output, contents, target.with_suffix(".failed.log"))
+        _move_pyodide(output)
         _check_output(output, contents)
+        before, after = compress_files(output)
+        log.info("compressed %.1f MB of files to %.1f MB", before / 1e6, after / 1e6)
         lock = json.loads((output / PYODIDE_DIR / pyodide_vendor.LOCK_NAME).read_text("utf-8"))
         manifest = {
             "cache_key": target.name,

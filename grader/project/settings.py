@@ -15,6 +15,7 @@ import dj_database_url
 import jinja2
 
 from grader.autograde.limits import Limits
+from grader.service import sitefiles
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -210,9 +211,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_INDEX_FILE = True
 WHITENOISE_ALLOW_ALL_ORIGINS = False
-# JupyterLite fetches notebooks and wheels; give them types browsers accept.
-WHITENOISE_MIMETYPES = {".ipynb": "application/json", ".whl": "application/zip",
-                        ".webmanifest": "application/manifest+json"}
+WHITENOISE_MIMETYPES = sitefiles.MIMETYPES
+# Files whose URL names their content (versioned Pyodide, wheels, hashed JupyterLite code)
+# are cached for a year; pages and notebooks keep WhiteNoise's short max-age.
+WHITENOISE_IMMUTABLE_FILE_TEST = sitefiles.immutable_file
 WHITENOISE_ROOT = ACADEMY_SITE_DIR if ACADEMY_SITE_DIR.is_dir() else None
 
 # --- Sessions, cookies and headers -------------------------------------------------------

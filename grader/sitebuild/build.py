@@ -156,9 +156,14 @@ def expose_app(config_path: Path) -> None:
     docs/assets/js/tryit.js reads the live notebook through it to tell the learner that
     Python is ready and to mark the exercise finished when every visible check passes.
     """
+    from grader.lite.jupyterlite import COMPRESSED_COPIES
+
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config["jupyter-config-data"]["exposeAppInBrowser"] = "true"
     config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    # The precompressed copies are of the file as built: a server would send them instead.
+    for suffix in COMPRESSED_COPIES:
+        config_path.with_name(config_path.name + suffix).unlink(missing_ok=True)
 
 
 def _pages(b: _Build) -> None:

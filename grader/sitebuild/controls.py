@@ -15,6 +15,12 @@ LITE_DIR = "lite"
 """Where the JupyterLite build sits in the built site."""
 LITE_NOTEBOOK_APP = "notebooks/index.html"
 """JupyterLite's light single-notebook UI, fit for an iframe."""
+START_SECONDS = 20
+"""What the exercise pages and the staff guide say a first start of Python takes ("about N
+seconds"): the median cold click of `bench/lite_bench.py` (click to the first output of
+`import pandas` on a fresh browser profile), rounded up to 5 s; the bench prints it as
+`start_seconds_to_say` and warns when it differs from this. Measure on a quiet machine:
+the figure scales with the load (docs/architecture.md, "Speed of the first start")."""
 
 
 def notebook_lite_path(exercise: Exercise) -> str:
@@ -38,6 +44,7 @@ def tryit_html(exercise: Exercise, root: str, storage_name: str) -> str:
         "data-storage-name": storage_name,
         "data-progress-key": exercise_key(exercise.id),
         "data-title": exercise.title,
+        "data-start-seconds": str(START_SECONDS),
     }
     attr_text = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
     return "\n".join(

@@ -20,6 +20,7 @@ from grader.content.activities import Quiz
 from grader.content.catalogue import Audience, Catalogue, Exercise, Module, Track
 from grader.sitebuild.controls import (
     LITE_DIR,
+    START_SECONDS,
     exercise_key,
     notebook_lite_path,
     submit_html,
@@ -188,7 +189,8 @@ def exercise_page(catalogue: Catalogue, exercise: Exercise, settings: SiteSettin
     out += [
         "## Try it in your browser\n",
         "The notebook runs Python in your web browser. Your code and data stay on your "
-        "computer. The first start takes about 20 seconds.\n",
+        f"computer. The first start takes about {START_SECONDS} seconds. Python gets ready "
+        "while you read this page, so it may be ready before you select the button.\n",
         tryit_html(exercise, root, settings.storage_name),
         "",
     ]

@@ -5,10 +5,16 @@ Imported by name (not through `conftest`, whose name other test folders share).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
+
+from grader.content.catalogue import Exercise
+from grader.lite.jupyterlite import STORAGE_NAME
+from grader.sitebuild.build import expose_app
+from grader.sitebuild.controls import LITE_DIR, tryit_html
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE_DIR = REPO / ".cache"
@@ -35,3 +41,33 @@ def write_contents(folder: Path, *cells: str) -> Path:
     }  # fmt: skip
     nbformat.write(notebook, exercise / "explore.ipynb")
     return folder
+
+
+TRYIT_PAGE = "exercises/tiny-01/"
+TINY_EXERCISE = Exercise(
+    id="tiny-01", title="Population by borough", summary="Read a CSV.",
+    notebook="explore.ipynb", estimated_minutes=5,
+)  # fmt: skip
+
+
+def write_tryit_site(root: Path, lite: Path) -> Path:
+    """A site in `root`: a copy of the JupyterLite build `lite` (the app exposed, as the site
+    build does) and an exercise page with the "Try it" control for `NOTEBOOK_PATH`."""
+    shutil.copytree(lite, root / LITE_DIR)
+    expose_app(root / LITE_DIR / "jupyter-lite.json")
+    assets = root / "assets"
+    (assets / "js").mkdir(parents=True)
+    shutil.copy2(REPO / "docs/assets/js/tryit.js", assets / "js")
+    shutil.copy2(REPO / "docs/assets/academy.css", assets)
+    page = root / TRYIT_PAGE / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{TINY_EXERCISE.title}</title>"
+        '<link rel="stylesheet" href="../../assets/academy.css"></head>\n'
+        f"<body><main><h1>{TINY_EXERCISE.title}</h1>\n"
+        f"{tryit_html(TINY_EXERCISE, '../../', STORAGE_NAME)}\n</main>"
+        '<script src="../../assets/js/tryit.js"></script></body></html>\n',
+        "utf-8",
+    )
+    return root

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -140,7 +141,8 @@ def test_site_config_pins_storage_self_hosted_pyodide_and_no_pypi(lite_build: Li
     data = config["jupyter-config-data"]
     assert data["contentsStorageName"] == STORAGE_NAME == "camden-data-academy"
     kernel = data["litePluginSettings"][KERNEL_PLUGIN]
-    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.js"
+    assert re.fullmatch(r"\./static/pyodide/[0-9a-f]{12}/pyodide\.js", kernel["pyodideUrl"])
+    assert {"pandas", "matplotlib", "ipython"} <= set(kernel["loadPyodideOptions"]["packages"])
     assert kernel["disablePyPIFallback"] is True
     assert all(url.startswith("./") for url in kernel["pipliteUrls"])
     assert data["settingsOverrides"]["@jupyter-notebook/application-extension:top"] == {

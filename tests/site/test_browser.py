@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from static_server import RequestLog
 
-from grader.lite.jupyterlite import KERNEL_IDLE_SELECTOR
+from grader.lite.jupyterlite import KERNEL_IDLE_SELECTOR, PYODIDE_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -91,7 +91,7 @@ def test_lesson_to_exercise_runs_pandas_on_the_dataset_offline(
     out.write_text(json.dumps(timings, indent=1))
     print("browser timings:", timings)
     assert requests.foreign() == []
-    assert any("/lite/static/pyodide/pyodide.asm.wasm" in u for u in requests.urls)
+    assert any(f"/lite/{PYODIDE_DIR}/pyodide.asm.wasm" in u for u in requests.urls)
 
 
 def test_exercise_done_when_visible_checks_pass_and_progress_survives_reload(

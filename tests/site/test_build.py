@@ -15,7 +15,7 @@ from site_helpers import CACHE_DIR, CONFIG_FILE, FIXTURE_ROOT, BuiltSite
 
 from grader.cli import main
 from grader.content.catalogue import CatalogueError
-from grader.lite.jupyterlite import STORAGE_NAME
+from grader.lite.jupyterlite import PYODIDE_DIR, STORAGE_NAME
 from grader.sitebuild.build import build_site
 
 pytestmark = pytest.mark.slow
@@ -158,7 +158,7 @@ def test_rebuild_with_nothing_changed_reuses_jupyterlite(site: BuiltSite, tmp_pa
     report = build_site(FIXTURE_ROOT, tmp_path / "site", cache_dir=CACHE_DIR,
                         config_file=CONFIG_FILE)
     assert report.lite_reused
-    assert (tmp_path / "site/lite/static/pyodide/pyodide.js").is_file()
+    assert (tmp_path / "site/lite" / PYODIDE_DIR / "pyodide.js").is_file()
 
 
 def _broken_catalogue(tmp_path: Path) -> Path:

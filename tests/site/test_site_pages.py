@@ -63,3 +63,18 @@ def test_for_the_browser_sets_the_pyodide_kernel_on_a_copy() -> None:
     out = for_the_browser(nb)
     assert out.metadata["kernelspec"] == PYODIDE_KERNELSPEC
     assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_the_start_time_is_said_from_one_constant() -> None:
+    """The "about N seconds" of every exercise page and of the staff guide is
+    controls.START_SECONDS, the figure bench/lite_bench.py prints (start_seconds_to_say)."""
+    from site_helpers import REPO
+
+    from grader.sitebuild.controls import START_SECONDS
+
+    pages = {p.src_uri: p for p in generated_pages(load_catalogue(FIXTURE_ROOT), SETTINGS)}
+    exercise = pages["exercises/fixture-counts.md"].markdown
+    assert f"The first start takes about {START_SECONDS} seconds." in exercise
+    assert f'data-start-seconds="{START_SECONDS}"' in exercise
+    guide = (REPO / "docs/guide/staff.md").read_text("utf-8")
+    assert f"The first time, it takes about {START_SECONDS} seconds." in guide

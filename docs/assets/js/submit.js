@@ -35,7 +35,10 @@
 
   // Ask JupyterLite (same-origin iframe) to save the open notebook, so storage is current.
   function saveOpenNotebook() {
-    var frames = document.querySelectorAll(".cda-tryit__frame iframe, iframe[src*='/lite/']");
+    // Not a notebook pre-started out of sight (tryit.js): the learner has not opened it.
+    var frames = document.querySelectorAll(
+      ".cda-tryit__frame iframe:not([aria-hidden='true']), iframe[src*='/lite/']:not([aria-hidden='true'])"
+    );
     var waits = [];
     frames.forEach(function (frame) {
       try {

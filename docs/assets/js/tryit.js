@@ -1,13 +1,59 @@
-// "Try it in your browser": loads the exercise's notebook in JupyterLite on click.
+// "Try it in your browser": the exercise's notebook in JupyterLite, ready when the learner is.
 //
-// The notebook runs in an iframe on the same site, so this page can read it: it announces
-// when Python is ready and marks the exercise finished (window.cdaProgress, progress.js) once
-// every visible check cell (nbgrader metadata grade: true, solution: false) has run with no
-// error.
+// Pre-start: once the exercise page is idle and visible, the notebook loads in a hidden iframe
+// (off-screen, aria-hidden, inert, out of the tab order) and Python starts in it: the kernel,
+// then pandas and matplotlib imported and the exercise's files read once. "Try it" then shows
+// that same iframe, so the learner gets the kernel that is already running. Nothing is
+// pre-started when the browser asks to save data, and not while the tab is hidden (it starts
+// when the tab becomes visible). The hidden iframe is removed when the learner leaves the page,
+// which gives its memory back.
+//
+// Pre-starting leaves the browser's storage as it was. JupyterLite, opening a notebook, stores
+// a checkpoint (a copy of the notebook as opened), and once the kernel has started it marks
+// the notebook changed (the kernel's language_info) so its autosave would store the notebook
+// itself, and a stored copy hides any newer release of it. So while the notebook is hidden its
+// saves do nothing, and the checkpoint it made is deleted when Python is ready; "Try it"
+// restores both (JupyterLite's own behaviour from then on, as if the notebook had just opened).
+//
+// The notebook runs in an iframe on the same site, so this page can read it: it says in the
+// status region (role=status) how far Python has got, announces when Python is ready, and
+// marks the exercise finished (window.cdaProgress, progress.js) once every visible check cell
+// (nbgrader metadata grade: true, solution: false) has run with no error.
+//
+// When the notebook is shown, the page dispatches "academy:notebook-shown" on document, with
+// detail {box, iframe}, for scripts that work on the shown notebook.
 (function () {
   "use strict";
 
-  var POLL_MS = 1500;
+  var POLL_MS = 500;
+  // A screen reader hears a new message at most this often (the last one always).
+  var SAY_EVERY_MS = 3000;
+  // Run in the kernel before it is called ready: the modules an exercise uses are imported and
+  // the exercise's files (beside the notebook) read once, so the learner's first cell runs at
+  // once. It leaves no names behind and prints nothing. matplotlib (and its font cache) only
+  // while the notebook is out of sight: a learner who is waiting gets pandas sooner.
+  function prepareCode(hidden) {
+    return [
+      "def _cda_prepare():",
+      "    import os",
+      "    import pandas",
+      hidden ? "    import matplotlib.pyplot" : "",
+      "    for name in os.listdir('.'):",
+      "        if os.path.isfile(name) and not name.endswith('.ipynb'):",
+      "            with open(name, 'rb') as handle:",
+      "                handle.read()",
+      "_cda_prepare()",
+      "del _cda_prepare",
+    ].join("\n");
+  }
+  var STAGES = {
+    page: "Starting Python in your browser: step 1 of 3, opening the notebook.",
+    first: "Starting Python in your browser. The first time takes about {s} seconds. " +
+      "Step 1 of 3: opening the notebook.",
+    python: "Downloading Python: step 2 of 3.",
+    pandas: "Loading pandas: step 3 of 3.",
+    ready: "Python is ready. Select a cell and press Shift and Enter to run it.",
+  };
 
   function isCheck(cell) {
     var meta = cell.getMetadata ? cell.getMetadata("nbgrader") : null;
@@ -38,64 +84,306 @@
 
   // The notebook's status indicator reads "idle" for a moment before the kernel exists, so
   // ask the kernel itself.
-  function kernelReady(panel) {
+  function kernelOf(panel) {
     var session = panel && panel.sessionContext && panel.sessionContext.session;
-    var kernel = session && session.kernel;
+    return (session && session.kernel) || null;
+  }
+
+  // The notebook's panel. An iframe that never had focus has no current widget: then the
+  // first widget of the main area (the single-notebook page has only that one).
+  function notebookPanel(app) {
+    if (app.shell.currentWidget) return app.shell.currentWidget;
+    var widgets = app.shell.widgets("main");
+    var first = widgets && widgets.next ? widgets.next() : null;
+    if (first && typeof first === "object" && "value" in first && "done" in first) {
+      first = first.value;
+    }
+    return first || null;
+  }
+
+  function kernelIdle(kernel) {
     return !!kernel && kernel.status === "idle" && kernel.connectionStatus === "connected";
   }
 
-  function watch(box, iframe, say) {
-    var key = box.getAttribute("data-progress-key");
-    var ready = false;
-    var timer = window.setInterval(function () {
-      var win;
-      try {
-        win = iframe.contentWindow;
-        if (!win || !win.jupyterapp) return;
-        var panel = win.jupyterapp.shell.currentWidget;
-        if (!ready && kernelReady(panel)) {
-          ready = true;
-          box.setAttribute("data-kernel", "ready");
-          say("Python is ready. Select a cell and press Shift and Enter to run it.");
-        }
-        var model = panel && panel.content && panel.content.model;
-        if (model && model.cells && checksPass(model)) {
-          window.clearInterval(timer);
-          if (window.cdaProgress) window.cdaProgress.mark(key, "done");
-          box.setAttribute("data-checks", "pass");
-          say("Every check passes. This exercise is marked as finished on your track page.");
-        }
-      } catch (e) {
-        // The notebook is still loading; try again at the next tick.
-      }
-    }, POLL_MS);
+  function Notebook(box) {
+    this.box = box;
+    this.button = box.querySelector(".cda-tryit__button");
+    this.status = box.querySelector(".cda-tryit__status");
+    this.holder = box.querySelector(".cda-tryit__frame");
+    this.iframe = null;
+    this.shown = false;
+    this.stage = null;
+    this.said = null;
+    this.saidAt = 0;
+    this.preparing = false;
+    this.prepared = false;
+    this.finished = false;
+    this.timer = null;
+    this.panel = null;
+    this.loading = false;
+    this.hadCheckpoint = true;
+    this.droppedCheckpoint = false;
   }
 
-  function init(box) {
-    var button = box.querySelector(".cda-tryit__button");
-    var status = box.querySelector(".cda-tryit__status");
-    var holder = box.querySelector(".cda-tryit__frame");
-    function say(text) {
-      status.textContent = text;
-    }
-    button.addEventListener("click", function () {
-      var existing = holder.querySelector("iframe");
-      if (existing) {
-        existing.focus();
+  // Whether the browser already keeps a checkpoint of the notebook (read without creating
+  // JupyterLite's database when it does not exist yet).
+  function keepsCheckpoint(dbName, path) {
+    return new Promise(function (resolve) {
+      var request;
+      try {
+        request = indexedDB.open(dbName);
+      } catch (e) {
+        resolve(true); // No storage to read: never delete a checkpoint.
         return;
       }
-      var iframe = document.createElement("iframe");
-      iframe.className = "cda-tryit__iframe";
-      iframe.title = "Notebook for the exercise: " + box.getAttribute("data-title");
-      iframe.src = box.getAttribute("data-lite-url");
-      say("Starting Python in your browser. This takes about 20 seconds the first time.");
-      holder.appendChild(iframe);
-      button.textContent = "Go to the notebook";
-      if (window.cdaProgress) {
-        window.cdaProgress.mark(box.getAttribute("data-progress-key"), "started");
-      }
-      watch(box, iframe, say);
+      request.onupgradeneeded = function () {
+        request.transaction.abort();
+      };
+      request.onerror = function () {
+        resolve(false);
+      };
+      request.onsuccess = function () {
+        var db = request.result;
+        if (!db.objectStoreNames.contains("checkpoints")) {
+          db.close();
+          resolve(false);
+          return;
+        }
+        var get = db.transaction("checkpoints").objectStore("checkpoints").get(path);
+        get.onsuccess = function () {
+          db.close();
+          resolve(Array.isArray(get.result) && get.result.length > 0);
+        };
+        get.onerror = function () {
+          db.close();
+          resolve(true);
+        };
+      };
     });
+  }
+
+  // Pre-start: note whether a checkpoint was kept before, then load the notebook hidden.
+  Notebook.prototype.prestart = function () {
+    var self = this;
+    var box = this.box;
+    this.loading = true;
+    keepsCheckpoint(box.getAttribute("data-storage-name"), box.getAttribute("data-notebook-path"))
+      .then(function (kept) {
+        self.loading = false;
+        self.hadCheckpoint = kept;
+        if (!self.iframe && !document.hidden) self.load(true);
+      });
+  };
+
+  // Load the notebook; hidden until show() when pre-starting.
+  Notebook.prototype.load = function (hidden) {
+    var iframe = document.createElement("iframe");
+    iframe.className = "cda-tryit__iframe";
+    if (hidden) {
+      iframe.classList.add("cda-tryit__iframe--waiting");
+      iframe.setAttribute("aria-hidden", "true");
+      iframe.setAttribute("tabindex", "-1");
+      iframe.setAttribute("inert", "");
+      iframe.setAttribute("data-prestart", "");
+    }
+    iframe.src = this.box.getAttribute("data-lite-url");
+    this.iframe = iframe;
+    this.holder.appendChild(iframe);
+    var self = this;
+    this.timer = window.setInterval(function () {
+      self.tick();
+    }, POLL_MS);
+  };
+
+  // While hidden, the notebook's saves do nothing (see the top of this file).
+  Notebook.prototype.guard = function (panel) {
+    this.panel = panel;
+    if (!this.shown && panel.context) {
+      panel.context.save = function () {
+        return Promise.resolve();
+      };
+    }
+  };
+
+  Notebook.prototype.dropCheckpoint = function (app) {
+    if (this.hadCheckpoint || this.shown) return;
+    var contents = app.serviceManager.contents;
+    var path = this.box.getAttribute("data-notebook-path");
+    var self = this;
+    this.droppedCheckpoint = true;
+    contents.listCheckpoints(path).then(function (checkpoints) {
+      if (self.shown) return; // Shown meanwhile: JupyterLite keeps its checkpoint.
+      checkpoints.forEach(function (checkpoint) {
+        contents.deleteCheckpoint(path, checkpoint.id);
+      });
+    });
+  };
+
+  Notebook.prototype.show = function () {
+    var iframe = this.iframe;
+    this.shown = true;
+    if (this.panel && this.panel.context) {
+      delete this.panel.context.save; // JupyterLite's own save again.
+      if (this.droppedCheckpoint) this.panel.context.createCheckpoint();
+    }
+    iframe.classList.remove("cda-tryit__iframe--waiting");
+    iframe.removeAttribute("aria-hidden");
+    iframe.removeAttribute("tabindex");
+    iframe.removeAttribute("inert");
+    iframe.removeAttribute("data-prestart");
+    iframe.title = "Notebook for the exercise: " + this.box.getAttribute("data-title");
+    this.button.textContent = "Go to the notebook";
+    if (window.cdaProgress) {
+      window.cdaProgress.mark(this.box.getAttribute("data-progress-key"), "started");
+    }
+    var stage = this.stage || "page";
+    var text = STAGES[stage];
+    if (stage === "page") {
+      text = STAGES.first.replace("{s}", this.box.getAttribute("data-start-seconds") || "20");
+    }
+    this.say(text, true);
+    document.dispatchEvent(
+      new CustomEvent("academy:notebook-shown", { detail: { box: this.box, iframe: iframe } })
+    );
+  };
+
+  // Free the hidden notebook (its kernel and memory) when the learner leaves the page.
+  Notebook.prototype.unload = function () {
+    if (!this.iframe || this.shown) return;
+    window.clearInterval(this.timer);
+    this.iframe.remove();
+    this.iframe = null;
+    this.stage = null;
+    this.preparing = false;
+    this.prepared = false;
+    this.panel = null;
+    this.droppedCheckpoint = false;
+    this.box.removeAttribute("data-stage");
+    this.box.removeAttribute("data-kernel");
+    this.box.removeAttribute("data-kernel-id");
+  };
+
+  // Say `text` in the status region, unless the notebook is hidden, or something was said
+  // less than SAY_EVERY_MS ago (then the next tick says the latest).
+  Notebook.prototype.say = function (text, now) {
+    if (!this.shown || text === this.said) return;
+    var at = Date.now();
+    if (!now && at - this.saidAt < SAY_EVERY_MS) return;
+    this.status.textContent = text;
+    this.said = text;
+    this.saidAt = at;
+  };
+
+  Notebook.prototype.prepare = function (kernel) {
+    var self = this;
+    this.preparing = true;
+    var future = kernel.requestExecute({
+      code: prepareCode(!this.shown),
+      silent: true,
+      store_history: false,
+      allow_stdin: false,
+      stop_on_error: false,
+    });
+    future.done.then(
+      function () {
+        self.prepared = true;
+      },
+      function () {
+        // The learner still has a working kernel: import errors show when their cell runs.
+        self.prepared = true;
+      }
+    );
+  };
+
+  Notebook.prototype.tick = function () {
+    var win, panel, kernel;
+    try {
+      win = this.iframe.contentWindow;
+      panel = win && win.jupyterapp && notebookPanel(win.jupyterapp);
+      kernel = kernelOf(panel);
+    } catch (e) {
+      return; // The notebook is still loading; try again at the next tick.
+    }
+    if (panel && panel !== this.panel) this.guard(panel);
+    var stage;
+    if (this.prepared) {
+      stage = "ready";
+    } else if (this.preparing) {
+      stage = "pandas";
+    } else if (kernelIdle(kernel)) {
+      this.prepare(kernel);
+      stage = "pandas";
+    } else {
+      stage = kernel ? "python" : "page";
+    }
+    if (stage !== this.stage) {
+      this.stage = stage;
+      this.box.setAttribute("data-stage", stage);
+      if (stage === "ready") {
+        this.box.setAttribute("data-kernel", "ready");
+        this.box.setAttribute("data-kernel-id", kernel.id);
+        this.dropCheckpoint(win.jupyterapp);
+      }
+    }
+    if (stage !== "page") this.say(STAGES[stage], stage === "ready");
+    if (!this.shown || this.finished) return;
+    var model = panel && panel.content && panel.content.model;
+    if (model && model.cells && checksPass(model)) {
+      this.finished = true;
+      window.clearInterval(this.timer);
+      if (window.cdaProgress) window.cdaProgress.mark(this.box.getAttribute("data-progress-key"), "done");
+      this.box.setAttribute("data-checks", "pass");
+      this.say("Every check passes. This exercise is marked as finished on your track page.", true);
+    }
+  };
+
+  function saveData() {
+    var connection = navigator.connection;
+    return !!(connection && connection.saveData);
+  }
+
+  // Pre-start `notebook` once the page is idle, and only while the tab is visible.
+  function prestartWhenIdle(notebook) {
+    if (saveData() || notebook.box.getAttribute("data-prestart") === "off") return;
+    function begin() {
+      if (!notebook.iframe && !notebook.loading && !document.hidden) notebook.prestart();
+    }
+    function whenVisible() {
+      if (document.hidden) return;
+      document.removeEventListener("visibilitychange", whenVisible);
+      if (window.requestIdleCallback) {
+        window.requestIdleCallback(begin, { timeout: 5000 });
+      } else {
+        window.setTimeout(begin, 2000);
+      }
+    }
+    if (document.hidden) {
+      document.addEventListener("visibilitychange", whenVisible);
+    } else {
+      whenVisible();
+    }
+  }
+
+  function init(box, index) {
+    var notebook = new Notebook(box);
+    notebook.button.addEventListener("click", function () {
+      if (notebook.shown) {
+        notebook.iframe.focus();
+        return;
+      }
+      if (!notebook.iframe) notebook.load(false);
+      notebook.show();
+    });
+    // Pre-start the first notebook on the page only: each one is a Python of its own.
+    if (index === 0) {
+      prestartWhenIdle(notebook);
+      window.addEventListener("pagehide", function () {
+        notebook.unload();
+      });
+      window.addEventListener("pageshow", function (event) {
+        if (event.persisted) prestartWhenIdle(notebook);
+      });
+    }
   }
 
   function start() {
