@@ -85,7 +85,8 @@ def test_kill_9_while_grading_grades_again_exactly_once(people, start_worker, se
     assert sub.attempts == 2
     grades = list(Grade.objects.filter(submission_id=sub_id))
     assert len(grades) == 1 and grades[0].attempt == 2
-    assert grades[0].score == 2.0 and grades[0].max_score == 2.0  # fines-count: 2 points, no written answer
+    # fines-count is worth 2 points, with no written answer.
+    assert grades[0].score == 2.0 and grades[0].max_score == 2.0
 
 
 def test_fifty_submissions_at_once_all_end_graded(  # noqa: ANN001
