@@ -7,9 +7,8 @@ the submit container on graded tracks. The data attributes here are their contra
 
 from __future__ import annotations
 
-import html
-
 from grader.content.catalogue import Exercise
+from grader.sitebuild.templating import render
 
 LITE_DIR = "lite"
 """Where the JupyterLite build sits in the built site."""
@@ -34,7 +33,8 @@ def exercise_key(exercise_id: str) -> str:
 
 
 def tryit_html(exercise: Exercise, root: str, storage_name: str) -> str:
-    """The "Try it in your browser" control; `docs/assets/js/tryit.js` brings it to life."""
+    """The "Try it in your browser" control (templates/tryit.html); `docs/assets/js/tryit.js`
+    brings it to life."""
     nb_path = notebook_lite_path(exercise)
     url = f"{root}{LITE_DIR}/{LITE_NOTEBOOK_APP}?path={nb_path}"
     attrs = {
@@ -46,28 +46,11 @@ def tryit_html(exercise: Exercise, root: str, storage_name: str) -> str:
         "data-title": exercise.title,
         "data-start-seconds": str(START_SECONDS),
     }
-    attr_text = " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items())
-    return "\n".join(
-        [
-            f'<div class="cda-tryit" {attr_text}>',
-            '<p class="cda-tryit__actions">',
-            '<button type="button" class="md-button md-button--primary cda-tryit__button">'
-            "Try it in your browser</button>",
-            f'<a class="md-button cda-tryit__newtab" href="{html.escape(url)}" target="_blank" '
-            'rel="noopener">Open in a new tab<span class="cda-visually-hidden"> '
-            "(opens in a new tab)</span></a>",
-            "</p>",
-            '<p class="cda-tryit__status" role="status" aria-live="polite"></p>',
-            '<div class="cda-tryit__frame"></div>',
-            "</div>",
-        ]
-    )
+    return render("tryit.html", attrs=attrs, url=url).rstrip("\n")
 
 
 def submit_html(exercise: Exercise, storage_name: str) -> str:
     """Container for the academy service's "Submit for grading" control (graded tracks)."""
-    return (
-        f'<div id="academy-submit" data-exercise-id="{html.escape(exercise.id)}" '
-        f'data-notebook-path="{html.escape(notebook_lite_path(exercise))}" '
-        f'data-storage-name="{html.escape(storage_name)}"></div>'
-    )
+    return render("submit.html", exercise_id=exercise.id,
+                  notebook_path=notebook_lite_path(exercise),
+                  storage_name=storage_name).rstrip("\n")

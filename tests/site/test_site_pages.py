@@ -78,3 +78,18 @@ def test_the_start_time_is_said_from_one_constant() -> None:
     assert f'data-start-seconds="{START_SECONDS}"' in exercise
     guide = (REPO / "docs/guide/staff.md").read_text("utf-8")
     assert f"The first time, it takes about {START_SECONDS} seconds." in guide
+
+
+def test_the_controls_escape_what_they_are_given() -> None:
+    """The Try it and Submit controls come from templates that escape every value: a title
+    with quotes and markup stays an attribute value."""
+    from grader.sitebuild.controls import submit_html, tryit_html
+
+    catalogue = load_catalogue(FIXTURE_ROOT)
+    exercise = next(iter(catalogue.exercises.values()))
+    hostile = exercise.model_copy(update={"title": 'Fines "by" <b>street</b> & ward'})
+    html = tryit_html(hostile, "../", 'store"><script>')
+    assert 'data-title="Fines &#34;by&#34; &lt;b&gt;street&lt;/b&gt; &amp; ward"' in html
+    assert "<script>" not in html and "<b>" not in html
+    assert "\n\n" not in html  # one HTML block in the page's Markdown
+    assert "<script>" not in submit_html(exercise, 'store"><script>')
