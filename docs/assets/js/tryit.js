@@ -90,6 +90,7 @@
       iframe.src = box.getAttribute("data-lite-url");
       say("Starting Python in your browser. This takes about 20 seconds the first time.");
       holder.appendChild(iframe);
+      document.dispatchEvent(new CustomEvent("academy:notebook-shown", { detail: { box: box, iframe: iframe } }));
       button.textContent = "Go to the notebook";
       if (window.cdaProgress) {
         window.cdaProgress.mark(box.getAttribute("data-progress-key"), "started");
