@@ -59,7 +59,9 @@ def answer_source(record: Any) -> str:
 def open_notebook(page: Any) -> Any:
     page.get_by_role("button", name="Try it in your browser").click()
     frame = page.frame_locator("iframe.cda-tryit__iframe")
-    frame.locator(".jp-Notebook .cm-content").first.wait_for(timeout=NOTEBOOK_TIMEOUT_MS)
+    # The answer's editor: a rendered text cell's editor exists too, but hidden.
+    answer = frame.locator('.jp-Notebook .cm-content[aria-label="Code cell 3: your answer"]')
+    answer.wait_for(timeout=NOTEBOOK_TIMEOUT_MS)
     return page.frames[1]
 
 
