@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from grader.lite import pyodide_vendor, versions
+from grader.lite import pyodide_vendor, settings, versions
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +170,7 @@ def cache_key(contents: Path, *, pyodide_core: Path) -> str:
         add(f"installed/{name}", installed_version(name).encode())
     add("config", json.dumps([LITE_CONFIG, SETTINGS_OVERRIDES, BUILD_OPTIONS]).encode())
     add("brotli", str(_brotli() is not None).encode())
+    add("settings", settings.cache_input())
     for name in sorted(versions.PYODIDE_CORE_SHA256):
         core_file = pyodide_core / name
         data = pyodide_vendor.sha256_file(core_file) if core_file.is_file() else "missing"
@@ -206,6 +207,7 @@ def _prepare_lite_dir(lite_dir: Path, *, pyodide_core: Path, downloads: Path) ->
     # yields a generator instead of tasks), so the kernel's is copied to a folder of its own.
     extensions = lite_dir / "labextensions"
     shutil.copytree(_kernel_extension(), extensions / KERNEL_EXTENSION)
+    settings.apply(lite_dir, extensions)  # the academy's plugin and settings for learners
     build_config = {"FederatedExtensionAddon": {"extra_labextensions_path": [str(extensions)]}}
     (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config), "utf-8")
     pyodide_vendor.assemble_pyodide(

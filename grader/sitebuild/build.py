@@ -24,6 +24,7 @@ from grader.content.catalogue import Catalogue, CatalogueError, Exercise
 from grader.content.reader import load_catalogue
 from grader.sitebuild.controls import LITE_DIR
 from grader.sitebuild.no_code import hide_read_only_code
+from grader.sitebuild.release_stamp import with_release_stamp
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +100,7 @@ def _check(b: _Build) -> None:
     """
     from grader.checks.repository import check_repository
 
-    problems = check_repository(
-        b.root, grade=b.validate, cache_dir=b.cache_dir / CHECK_CACHE_DIR
-    )
+    problems = check_repository(b.root, grade=b.validate, cache_dir=b.cache_dir / CHECK_CACHE_DIR)
     if problems:
         raise CatalogueError(problems)
 
@@ -119,9 +118,10 @@ def for_the_browser(nb: NotebookNode) -> NotebookNode:
 
 def browser_notebook(catalogue: Catalogue, exercise: Exercise, nb: NotebookNode) -> NotebookNode:
     """A student notebook as the site ships it: on the Pyodide kernel and, for an exercise
-    that no graded track uses, with its read-only code collapsed (the no-code route)."""
+    that no graded track uses, with its read-only code collapsed (the no-code route), and
+    stamped with its release (`release_stamp`) so the exercise page can offer a newer one."""
     nb = for_the_browser(nb)
-    return nb if catalogue.is_graded(exercise.id) else hide_read_only_code(nb)
+    return with_release_stamp(nb if catalogue.is_graded(exercise.id) else hide_read_only_code(nb))
 
 
 def _release(b: _Build) -> None:
@@ -135,8 +135,9 @@ def _release(b: _Build) -> None:
     for exercise in b.catalogue.exercises.values():
         folder = release_exercise(b.catalogue, exercise, contents)
         path = folder / exercise.notebook
-        nbformat.write(browser_notebook(b.catalogue, exercise, nbformat.read(path, as_version=4)),
-                       path)
+        nbformat.write(
+            browser_notebook(b.catalogue, exercise, nbformat.read(path, as_version=4)), path
+        )
 
 
 def _lite(b: _Build) -> None:

@@ -23,6 +23,7 @@ from grader.lite.jupyterlite import (
     cache_key,
     notebook_url,
 )
+from grader.lite.settings import DISABLED_PLUGINS, EXTENSION_NAME
 
 
 def key(contents: Path) -> str:
@@ -149,7 +150,11 @@ def test_site_config_pins_storage_self_hosted_pyodide_and_no_pypi(lite_build: Li
         "visible": "no"
     }
     extensions = [e["name"] for e in data["federated_extensions"]]
-    assert extensions == ["@jupyterlite/pyodide-kernel-extension"]  # no nbgrader UI
+    # No nbgrader UI: the kernel's extension and the academy's own (grader/lite/settings.py).
+    assert sorted(extensions) == [EXTENSION_NAME, "@jupyterlite/pyodide-kernel-extension"]
+    assert set(DISABLED_PLUGINS) <= set(data["disabledExtensions"])
+    toolbar = data["settingsOverrides"]["@jupyterlab/notebook-extension:panel"]["toolbar"]
+    assert {item["name"] for item in toolbar if item["disabled"]} == {"kernelName", "scrollbar"}
     assert (lite_build.path / "pypi" / "comm-0.2.3-py3-none-any.whl").is_file()
     assert not list(lite_build.path.rglob("*.map"))
     assert (lite_build.path / "notebooks" / "index.html").is_file()
