@@ -53,12 +53,20 @@ def every_page(site_dir: Path) -> list[str]:
     return paths
 
 
+#: Resolves once every finite CSS transition and animation of the page has finished: axe
+#: measures colours as they are at that moment, and the theme's navigation fades in.
+SETTLED = """() => Promise.all(document.getAnimations()
+    .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+    .map((a) => a.finished.catch(() => null)))"""
+
+
 def walk(page: Any, base_url: str, paths: list[str]) -> dict[str, list[str]]:
     """axe on each page in turn; the pages with a violation and what it found."""
     page.context.add_init_script(path=str(AXE_JS))  # once per page, before its own scripts
     problems = {}
     for path in paths:
         page.goto(base_url + path, wait_until="domcontentloaded")
+        page.evaluate(SETTLED)
         found = described(axe_violations(page, injected=True))
         if found:
             problems[path] = found

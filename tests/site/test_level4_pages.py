@@ -8,8 +8,6 @@ import re
 from typing import Any
 
 import pytest
-from static_server import RequestLog
-from test_axe import axe_violations
 
 pytestmark = [pytest.mark.slow]
 
@@ -52,23 +50,4 @@ def test_coverage_page_is_built_from_the_catalogue(real_site: Any) -> None:
     assert not (real_site.root / "docs" / "ksb-coverage.md").exists(), "generated, not in docs/"
 
 
-@pytest.mark.browser
-def test_no_wcag_violation_of_any_impact_on_level_4_pages(
-    real_site: Any, real_site_url: str, page_and_requests: tuple[Any, RequestLog]
-) -> None:
-    """Every level 4 lesson (worked example output, charts, quizzes), the track page, the
-    coverage page and the new exercises' pages."""
-    from grader.content.reader import load_catalogue
-
-    track = load_catalogue(real_site.root).track("data-analyst-l4")
-    paths = [TRACK, "ksb-coverage/"] + [f"{TRACK}{lesson.id}/" for m in track.modules
-                                        for lesson in m.lessons]
-    paths += [f"exercises/{e}/" for e in NEW_EXERCISES]
-    page, _ = page_and_requests
-    problems = {}
-    for path in paths:
-        page.goto(real_site_url + path)
-        problems[path] = [f"{v['id']} ({v['impact']}): {v['help']} at "
-                          + ", ".join(str(n["target"]) for n in v["nodes"][:5])
-                          for v in axe_violations(page)]
-    assert problems == {path: [] for path in paths}
+# axe on these pages: tests/site/test_axe.py walks every page of the real site, any impact.

@@ -152,12 +152,14 @@
     keep.appendChild(status);
     box.querySelector(".cda-tryit__actions").insertAdjacentElement("afterend", keep);
 
-    // Close the notebook (its last save lands first), run `work`, open it again if it was.
+    // Close the notebook, shown or pre-started (tryit.js; its last save lands first), run
+    // `work`, and open it again if the learner had it open.
     function withNotebookClosed(work) {
-      var iframe = holder.querySelector("iframe");
-      if (iframe) iframe.remove();
-      return wait(iframe ? 500 : 0).then(work).then(function () {
-        if (iframe) tryButton.click();
+      var hadFrame = !!holder.querySelector("iframe");
+      var closing = { wasShown: false };
+      box.dispatchEvent(new CustomEvent("academy:notebook-close", { detail: closing }));
+      return wait(hadFrame ? 500 : 0).then(work).then(function () {
+        if (closing.wasShown) tryButton.click();
       });
     }
 

@@ -263,6 +263,31 @@
     this.box.removeAttribute("data-kernel-id");
   };
 
+  // Close the notebook, shown or pre-started: its iframe and kernel go, and the control is as
+  // the page loaded it. keep.js asks for this (event "academy:notebook-close" on the box)
+  // before it changes what the browser keeps; returns whether the learner had it open.
+  Notebook.prototype.close = function () {
+    var wasShown = this.shown;
+    window.clearInterval(this.timer);
+    if (this.iframe) this.iframe.remove();
+    this.iframe = null;
+    this.shown = false;
+    this.stage = null;
+    this.said = null;
+    this.preparing = false;
+    this.prepared = false;
+    this.finished = false;
+    this.panel = null;
+    this.hadCheckpoint = true;
+    this.droppedCheckpoint = false;
+    var box = this.box;
+    ["data-stage", "data-kernel", "data-kernel-id", "data-checks"].forEach(function (name) {
+      box.removeAttribute(name);
+    });
+    this.button.textContent = "Try it in your browser";
+    return wasShown;
+  };
+
   // Say `text` in the status region, unless the notebook is hidden, or something was said
   // less than SAY_EVERY_MS ago (then the next tick says the latest).
   Notebook.prototype.say = function (text, now) {
@@ -366,6 +391,9 @@
 
   function init(box, index) {
     var notebook = new Notebook(box);
+    box.addEventListener("academy:notebook-close", function (event) {
+      if (event.detail) event.detail.wasShown = notebook.close();
+    });
     notebook.button.addEventListener("click", function () {
       if (notebook.shown) {
         notebook.iframe.focus();
