@@ -2,8 +2,9 @@
 
 Caching: a file whose URL changes whenever its content changes is served as immutable
 (`Cache-Control: max-age=315360000, public, immutable`: WhiteNoise's ten years), so a
-repeat visit does not ask for it again; every other file (pages, notebooks, `jupyter-lite.json`, the site's scripts) keeps
-WhiteNoise's short `max-age` and is checked again. `IMMUTABLE_URL` says which URLs those are;
+repeat visit does not ask for it again; every other file (pages, notebooks,
+`jupyter-lite.json`, the site's scripts) keeps WhiteNoise's short `max-age` and is checked
+again. `IMMUTABLE_URL` says which URLs those are;
 docs/architecture.md gives the same header set for any other static host.
 """
 
