@@ -250,17 +250,7 @@
   // Free the hidden notebook (its kernel and memory) when the learner leaves the page.
   Notebook.prototype.unload = function () {
     if (!this.iframe || this.shown) return;
-    window.clearInterval(this.timer);
-    this.iframe.remove();
-    this.iframe = null;
-    this.stage = null;
-    this.preparing = false;
-    this.prepared = false;
-    this.panel = null;
-    this.droppedCheckpoint = false;
-    this.box.removeAttribute("data-stage");
-    this.box.removeAttribute("data-kernel");
-    this.box.removeAttribute("data-kernel-id");
+    this.close();
   };
 
   // Close the notebook, shown or pre-started: its iframe and kernel go, and the control is as

@@ -16,12 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from grader.service import access, access_log, markbook, marking
-from grader.service.models import AccessKind, Cohort, Exercise, MarkEvent, Submission
+from grader.service.models import AccessKind, Cohort, Exercise, MarkEvent, Submission, User
 from grader.service.models.marking import MAX_COMMENT_CHARS
 
 
-def _cohort(request: HttpRequest, slug: str) -> Cohort:
-    user = access.signed_in(request)
+def _cohort(user: User, slug: str) -> Cohort:
     cohort = access.cohorts_tutored(user).filter(slug=slug).first()
     if cohort is None:
         raise Http404("There is no cohort with that name that you tutor.")
@@ -61,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def exercise(request: HttpRequest, slug: str, exercise_id: str) -> HttpResponse:
     """Every learner's answers to one exercise, marked or not, with the ways to mark them."""
     user = access.signed_in(request)
-    cohort = _cohort(request, slug)
+    cohort = _cohort(user, slug)
     ex = _exercise(cohort, exercise_id)
     answers = markbook.answers(cohort, ex, user)
     questions = markbook.questions(ex)
@@ -82,7 +81,7 @@ def answer(request: HttpRequest, slug: str, exercise_id: str, submission_id: str
            grade_id: str) -> HttpResponse:
     """One answer beside its mark scheme, and the form that marks it."""
     user = access.signed_in(request)
-    cohort = _cohort(request, slug)
+    cohort = _cohort(user, slug)
     ex = _exercise(cohort, exercise_id)
     sub = (Submission.objects.filter(pk=submission_id, exercise=ex,
                                      learner__learner_cohorts=cohort)
