@@ -72,8 +72,8 @@ STALE_SECONDS = 3600
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PYODIDE_CORE = REPO_ROOT / "node_modules" / "pyodide"
 
-#: Packages Pyodide loads as it starts (see LITE_CONFIG).
-PRELOADED_PACKAGES = (*versions.KERNEL_PACKAGES, "pandas", "matplotlib")
+#: Packages Pyodide loads as it starts (see LITE_CONFIG); matplotlib loads when imported.
+PRELOADED_PACKAGES = (*versions.KERNEL_PACKAGES, "pandas")
 #: Files served precompressed: WhiteNoise sends `<file>.gz` (or `.br`) beside a file to a
 #: browser that accepts it. Kept only when it saves at least 5%.
 COMPRESSED_SUFFIXES = frozenset(
@@ -98,8 +98,10 @@ LITE_CONFIG: dict[str, Any] = {
                 "disablePyPIFallback": True,
                 # Loaded with Python itself, in parallel, rather than one after another by
                 # the kernel's start (pyodide-kernel 0.6.1 skips installing what is listed
-                # here): the kernel's own packages, and pandas and matplotlib that every
-                # exercise's pre-start imports (docs/assets/js/tryit.js).
+                # here): the kernel's own packages, and pandas that every exercise's first
+                # cell needs. Not matplotlib: the kernel loads it at the first cell that
+                # imports it (the hidden pre-start does, docs/assets/js/tryit.js), and a
+                # learner who clicks early waits less without it (docs/architecture.md).
                 "loadPyodideOptions": {"packages": list(PRELOADED_PACKAGES)},
             }
         },

@@ -143,7 +143,8 @@ def test_site_config_pins_storage_self_hosted_pyodide_and_no_pypi(lite_build: Li
     assert data["contentsStorageName"] == STORAGE_NAME == "camden-data-academy"
     kernel = data["litePluginSettings"][KERNEL_PLUGIN]
     assert re.fullmatch(r"\./static/pyodide/[0-9a-f]{12}/pyodide\.js", kernel["pyodideUrl"])
-    assert {"pandas", "matplotlib", "ipython"} <= set(kernel["loadPyodideOptions"]["packages"])
+    assert {"pandas", "ipython"} <= set(kernel["loadPyodideOptions"]["packages"])
+    assert "matplotlib" not in kernel["loadPyodideOptions"]["packages"], "loaded on import"
     assert kernel["disablePyPIFallback"] is True
     assert all(url.startswith("./") for url in kernel["pipliteUrls"])
     assert data["settingsOverrides"]["@jupyter-notebook/application-extension:top"] == {
