@@ -1,7 +1,7 @@
 """Work kept safe, in real headless Chromium on the built fixture site (docs/assets/js/keep.js
-and the academy's notebook plugin): nothing typed is lost by a reload, a newer release is
-offered with the answers kept, "Start again" brings the original back after a confirmation,
-and the erase control leaves nothing of this site in the browser."""
+and the academy's notebook plugin): nothing typed is lost by a reload or a second tab, a
+newer release is offered with the answers kept, "Start again" brings the original back
+after a confirmation, and the erase control leaves nothing of this site in the browser."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NOTEBOOK_TIMEOUT_MS = 120_000
 TYPED = "ward_count = 99  # typed, not saved by hand"
+TYPED_IN_SECOND_TAB = "ward_count = 98  # typed in a second tab"
 #: The saved record (or null), without creating the database.
 SAVED = """async ([db, store, key]) => {
     const names = (await indexedDB.databases()).map((d) => d.name);
@@ -91,6 +92,27 @@ def test_reload_keeps_typing_newer_release_keeps_answers_start_again_restores(
     frame = open_notebook(page)
     assert TYPED in frame.locator(".jp-Notebook").inner_text()
 
+    # A second tab opens the saved work; what it saves reaches the first tab, whose older
+    # copy then never overwrites it.
+    second = page.context.new_page()
+    second.goto(site_url + EXERCISE)
+    second_frame = open_notebook(second)
+    assert TYPED in second_frame.locator(".jp-Notebook").inner_text()
+    second_frame.locator('.cm-content[aria-label="Code cell 3: your answer"]').click()
+    second.keyboard.press("Control+a")
+    second.keyboard.type(TYPED_IN_SECOND_TAB)
+    assert wait_for(lambda: (r := saved(page)) and answer_source(r) == TYPED_IN_SECOND_TAB)
+    answer = frame.locator('.cm-content[aria-label="Code cell 3: your answer"]')
+    assert wait_for(lambda: TYPED_IN_SECOND_TAB in answer.inner_text())
+    second.close()
+    page.bring_to_front()
+    answer.click()
+    page.keyboard.press("End")
+    page.keyboard.type("  # and back in the first")
+    typed = TYPED_IN_SECOND_TAB + "  # and back in the first"
+    assert wait_for(lambda: answer_source(saved(page)) == typed)
+    assert frame.get_by_text("File Changed").count() == 0
+
     # A newer release: the page says so, and the new version keeps the answer.
     page.evaluate(AGE, [INDEXEDDB_NAME, INDEXEDDB_FILES_STORE, NOTEBOOK_PATH])
     page.reload()
@@ -102,7 +124,7 @@ def test_reload_keeps_typing_newer_release_keeps_answers_start_again_restores(
     record = saved(page)
     assert record["content"]["metadata"]["academy"]["release"] != "an-older-release"
     assert "".join(record["content"]["cells"][0]["source"]).startswith("# Count complaints")
-    assert answer_source(record) == TYPED
+    assert answer_source(record) == typed
     page.reload()
     assert page.locator('.cda-tryit[data-kept="newer"]').count() == 0
 
@@ -111,13 +133,13 @@ def test_reload_keeps_typing_newer_release_keeps_answers_start_again_restores(
     dialog = page.get_by_role("dialog", name="Start this exercise again?")
     assert "removes everything you have typed" in dialog.inner_text()
     dialog.get_by_role("button", name="Cancel").click()
-    assert answer_source(saved(page)) == TYPED
+    assert answer_source(saved(page)) == typed
     page.get_by_role("button", name="Start again").click()
     page.get_by_role("button", name="Yes, start again").click()
     page.locator('.cda-tryit[data-kept="reset"]').wait_for()
     assert saved(page) is None
     frame = open_notebook(page)
-    assert TYPED not in frame.locator(".jp-Notebook").inner_text()
+    assert typed not in frame.locator(".jp-Notebook").inner_text()
     assert "raise NotImplementedError()" in frame.locator(".jp-Notebook").inner_text()
     assert all(u.startswith(site_url) for u in requests.urls)
 

@@ -15,6 +15,10 @@
 // - saves the notebook a second after each change, and when the page is hidden, so a
 //   reload or a second tab never loses what was typed (JupyterLab's autosave is every
 //   30 s or more);
+// - tells the site's other tabs when it has saved a notebook (BroadcastChannel), and a tab
+//   that has the same notebook open with nothing unsaved loads the saved copy, so an older
+//   copy left open in another tab never overwrites newer work (a tab with unsaved typing
+//   keeps it; its next save meets JupyterLab's "File Changed" question);
 // - when the frame gets the keyboard focus and nothing in it has it, gives it to the
 //   notebook (command mode), so arrow keys, Enter and Shift+Enter work at once.
 (function () {
@@ -83,14 +87,42 @@
     }
   }
 
+  var SAVED_CHANNEL = "camden-data-academy:notebook-saved";
+  var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(SAVED_CHANNEL) : null;
+  var openContexts = [];
+
+  // Another tab saved `message.path`: load it here unless this copy has unsaved changes or
+  // already is that save.
+  function onSavedElsewhere(message) {
+    var data = message.data || {};
+    openContexts.forEach(function (context) {
+      if (context.isDisposed || context.path !== data.path || context.model.dirty) return;
+      var mine = context.contentsModel && context.contentsModel.last_modified;
+      if (mine && mine === data.modified) return;
+      context.revert().catch(function () {
+        // The saved copy cannot be read now; this tab keeps what it shows.
+      });
+    });
+  }
+  if (channel) channel.onmessage = onSavedElsewhere;
+
   function keepSaved(panel) {
     var context = panel && panel.context;
     if (!context || watched.has(context)) return;
     watched.add(context);
+    openContexts.push(context);
+    context.disposed.connect(function () {
+      openContexts = openContexts.filter(function (c) { return c !== context; });
+    });
     var timer = null;
     context.model.contentChanged.connect(function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(function () { save(context); }, SAVE_AFTER_MS);
+    });
+    context.saveState.connect(function (sender, state) {
+      if (state !== "completed" || !channel) return;
+      var model = context.contentsModel;
+      channel.postMessage({ path: context.path, modified: model && model.last_modified });
     });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") save(context);
