@@ -1,5 +1,5 @@
-"""End to end in real Chromium: an apprentice submits from the exercise page, the manager
-sees the state and best score in the cohort grid and the CSV.
+"""End to end in real Chromium: an apprentice opens, answers and submits an exercise from the
+keyboard alone, and the manager sees the state and best score in the cohort grid and the CSV.
 
 `grader serve` runs for real in a subprocess (web server, one grading worker, the real
 autograder in its sandbox) on the test database, serving a site built from the fixture
@@ -17,8 +17,7 @@ from typing import Any
 
 import pytest
 from academy_helpers import FIXTURE_ROOT, PASSWORD
-
-from grader.lite.jupyterlite import KERNEL_IDLE_SELECTOR
+from keyboard_support import open_and_answer, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -107,18 +106,14 @@ def test_apprentice_submits_and_manager_sees_the_score(
     submit = page.get_by_role("button", name="Submit for grading")
     submit.wait_for()
 
-    # Write the answer in JupyterLite, in the answer cell nbgrader left for the learner.
-    page.get_by_role("button", name="Try it in your browser").click()
-    frame = page.frame_locator("iframe.cda-tryit__iframe")
-    frame.locator(KERNEL_IDLE_SELECTOR).wait_for(timeout=KERNEL_TIMEOUT_MS)
-    answer = frame.locator(".jp-Notebook .jp-Cell", has_text="YOUR CODE HERE")
-    answer.locator(".cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.type(ANSWER)
-
-    # Submit: the widget saves the notebook, reads it from IndexedDB and sends it.
+    # From the keyboard alone: open the notebook, write the answer in the cell nbgrader left
+    # for the learner, leave the notebook with Tab and submit.
+    open_and_answer(page, ": your answer", ANSWER, timeout_ms=KERNEL_TIMEOUT_MS)
+    page.keyboard.press("Escape")
+    tab_to(page, "button: Submit for grading")
     clicked = time.monotonic()
-    submit.click()
+    page.keyboard.press("Enter")
+    # The widget saves the notebook, reads it from IndexedDB and sends it.
     score = page.locator("[data-academy='score']")
     score.wait_for(timeout=GRADE_TIMEOUT_MS)
     seconds = time.monotonic() - clicked

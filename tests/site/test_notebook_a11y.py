@@ -10,9 +10,10 @@ import time
 from typing import Any
 
 import pytest
+from keyboard_support import FOCUSED, open_and_answer, press_until_active, tab_to
 from site_helpers import AXE_JS
 from static_server import RequestLog
-from test_axe import WCAG_TAGS
+from test_axe import SETTLED, WCAG_TAGS
 
 from grader.lite.jupyterlite import INDEXEDDB_FILES_STORE, INDEXEDDB_NAME
 
@@ -22,13 +23,6 @@ KERNEL_TIMEOUT_MS = 120_000
 EXERCISE = "exercises/fixture-counts/"
 NOTEBOOK_PATH = "fixture-counts/counts.ipynb"
 ANSWER = 'ward_count = int(complaints["ward"].nunique())'
-ACTIVE_CELL_NAME = """() => {
-    const cell = document.querySelector(".jp-Notebook .jp-Cell.jp-mod-active");
-    return cell && cell.getAttribute("aria-label");
-}"""
-#: The focused element, as "<tag>: <text>".
-FOCUSED = """() => document.activeElement.tagName.toLowerCase() + ": "
-    + document.activeElement.textContent.trim()"""
 READ_SAVED = """async ([db, store, key]) => {
     const open = indexedDB.open(db);
     const handle = await new Promise((ok) => { open.onsuccess = () => ok(open.result); });
@@ -54,45 +48,15 @@ def frame_axe(frame: Any) -> list[str]:
     ]
 
 
-def tab_to(page: Any, text: str, limit: int = 80) -> None:
-    """Press Tab until the focused element is `text` ("<tag>: <text>")."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED) == text:
-            return
-    raise AssertionError(f"{text!r} not reached with Tab")
-
-
-def press_until_active(page: Any, frame: Any, key: str, name: str, limit: int = 20) -> None:
-    """Press `key` until the notebook's active cell is named `name`."""
-    for _ in range(limit):
-        if frame.evaluate(ACTIVE_CELL_NAME) == name:
-            return
-        page.keyboard.press(key)
-    raise AssertionError(f"no active cell named {name!r}: {frame.evaluate(ACTIVE_CELL_NAME)}")
-
-
 def test_exercise_by_keyboard_alone_then_axe_finds_nothing_in_the_notebook(
     site_url: str, page_and_requests: tuple[Any, RequestLog]
 ) -> None:
     """Open, answer, run, read the check and save with key presses only; every editor is
-    named after its cell; axe-core finds no violation of any impact in the live notebook."""
+    named after its cell; axe-core finds no violation of any impact in the live notebook,
+    nor on the page once the notebook has been given more room (from the keyboard too)."""
     page, requests = page_and_requests
     page.goto(site_url + EXERCISE)
-    tab_to(page, "button: Try it in your browser")
-    page.keyboard.press("Enter")
-    page.locator('.cda-tryit[data-kernel="ready"]').wait_for(timeout=KERNEL_TIMEOUT_MS)
-    frame = page.frames[1]
-    # The notebook takes the focus once loaded; if it has not, "Go to the notebook" (the
-    # same button) gives it.
-    if page.evaluate(FOCUSED) == "button: Go to the notebook":
-        page.keyboard.press("Enter")
-    frame.wait_for_function("() => !!document.activeElement.closest('.jp-Notebook')")
-
-    press_until_active(page, frame, "ArrowDown", "Code cell 3: your answer")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Control+a")
-    page.keyboard.type(ANSWER)
+    frame = open_and_answer(page, "Code cell 3: your answer", ANSWER, timeout_ms=KERNEL_TIMEOUT_MS)
     page.keyboard.press("Escape")
     press_until_active(page, frame, "ArrowUp", "Text cell 1: given")
     for _ in range(4):  # the text, the given code, the answer, the check
@@ -119,4 +83,20 @@ def test_exercise_by_keyboard_alone_then_axe_finds_nothing_in_the_notebook(
     assert frame.locator(".jp-NotebookPanel-toolbar .jp-KernelName").count() == 0
     assert not frame.get_by_text("Not Trusted").is_visible()
     assert frame_axe(frame) == []
+
+    # Room to work, from the keyboard: the sidebars go, the notebook gets the width, the
+    # page stays clean for axe; Escape gives the room back and the focus to the button.
+    width = page.locator("iframe.cda-tryit__iframe").bounding_box()["width"]
+    page.keyboard.press("Escape")
+    tab_to(page, "button: Give the notebook more room")
+    page.keyboard.press("Enter")
+    room = page.get_by_role("button", name="Give the notebook more room", pressed=True)
+    assert room.count() == 1
+    assert page.locator(".md-sidebar--primary").is_hidden()
+    assert page.locator("iframe.cda-tryit__iframe").bounding_box()["width"] > width * 1.2
+    page.evaluate(SETTLED)  # the theme's transitions, before axe reads colours
+    assert frame_axe(page) == []
+    page.keyboard.press("Escape")
+    assert page.evaluate(FOCUSED) == "button: Give the notebook more room"
+    assert page.locator("body.cda-room").count() == 0
     assert all(u.startswith(site_url) for u in requests.urls)
