@@ -74,6 +74,11 @@ DEFAULT_PYODIDE_CORE = REPO_ROOT / "node_modules" / "pyodide"
 
 #: Packages Pyodide loads as it starts (see LITE_CONFIG); matplotlib loads when imported.
 PRELOADED_PACKAGES = (*versions.KERNEL_PACKAGES, "pandas")
+#: The files the kernel fetches as Python starts, with their sizes, listed for the exercise
+#: page (docs/assets/js/tryit.js fetches them first and says how much has arrived).
+START_FILES = "academy-start.json"
+#: Pyodide's own files that every start fetches (the packages' wheels are added from the lock).
+START_CORE_FILES = ("pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 #: Files served precompressed: WhiteNoise sends `<file>.gz` (or `.br`) beside a file to a
 #: browser that accepts it. Kept only when it saves at least 5%.
 COMPRESSED_SUFFIXES = frozenset(
@@ -254,6 +259,27 @@ def _move_pyodide(output: Path) -> None:
     config_path.write_text(json.dumps(config, indent=2), "utf-8")
 
 
+def _write_start_files(output: Path) -> None:
+    """List in START_FILES what Python's start fetches: Pyodide's core files and the wheels
+    of PRELOADED_PACKAGES and their dependencies, each with its URL (relative to the site's
+    root) and its size as the page will count it (decoded)."""
+    folder = output / PYODIDE_DIR
+    try:
+        lock = pyodide_vendor.load_lock(folder / pyodide_vendor.LOCK_NAME)
+        wheels = [
+            lock["packages"][name]["file_name"]
+            for name in pyodide_vendor.package_closure(lock, PRELOADED_PACKAGES)
+        ]
+    except pyodide_vendor.VendorError as error:
+        raise LiteBuildError(str(error)) from error
+    files = []
+    for name in (*START_CORE_FILES, *wheels):
+        if not (folder / name).is_file():
+            raise LiteBuildError(f"{folder / name}: needed to start Python, missing from the build")
+        files.append({"url": f"{PYODIDE_DIR}/{name}", "bytes": (folder / name).stat().st_size})
+    (output / START_FILES).write_text(json.dumps({"files": files}, indent=1), "utf-8")
+
+
 def _check_output(output: Path, contents: Path) -> None:
     """Fail unless the built site points the kernel at its own Pyodide, PyPI fallback off,
     and every file of `contents` is in it (jupyter lite silently skips some names)."""
@@ -332,6 +358,7 @@ def _build_into_cache(contents: Path, target: Path, *, pyodide_core: Path, cache
         _run_jupyter_lite(lite_dir, output, contents, target.with_suffix(".failed.log"))
         _move_pyodide(output)
         _check_output(output, contents)
+        _write_start_files(output)
         before, after = compress_files(output)
         log.info("compressed %.1f MB of files to %.1f MB", before / 1e6, after / 1e6)
         lock = json.loads((output / PYODIDE_DIR / pyodide_vendor.LOCK_NAME).read_text("utf-8"))

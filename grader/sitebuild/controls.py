@@ -8,6 +8,7 @@ the submit container on graded tracks. The data attributes here are their contra
 from __future__ import annotations
 
 from grader.content.catalogue import Exercise
+from grader.lite.jupyterlite import START_FILES
 from grader.sitebuild.templating import render
 
 LITE_DIR = "lite"
@@ -45,6 +46,7 @@ def tryit_html(exercise: Exercise, root: str, storage_name: str) -> str:
         "data-progress-key": exercise_key(exercise.id),
         "data-title": exercise.title,
         "data-start-seconds": str(START_SECONDS),
+        "data-start-files": f"{root}{LITE_DIR}/{START_FILES}",
     }
     return render("tryit.html", attrs=attrs, url=url).rstrip("\n")
 

@@ -3,14 +3,16 @@ exercise page served as the academy serves the site.
 
 - Pre-start: while the page is read, Python starts in a hidden notebook and saves nothing in
   the browser's storage; "Try it" shows that notebook, with the kernel that was started.
-- Progress in words: with no pre-start (the browser asks to save data), the status region
-  says how far Python has got, then that it is ready.
+- Progress in words: with no pre-start (the browser asks to save data) and a slow network,
+  the status region says how much of Python's download has arrived, how far its start has
+  got, then that it is ready.
 - Every request goes to the site's own origin: a route handler fails the test on any other
   host (and --host-resolver-rules makes such a request fail as well).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +46,8 @@ document.addEventListener("DOMContentLoaded", () => {
         .observe(status, {childList: true, characterData: true, subtree: true});
 });
 """
+#: Bytes a second of the slow network in the progress test.
+SLOW_BYTES_PER_SECOND = 5_000_000
 SAVE_DATA = "Object.defineProperty(navigator, 'connection', {value: {saveData: true}});"
 STORED = """async ([db, stores, key]) => {
     if (!(await indexedDB.databases()).some((d) => d.name === db)) return null;
@@ -174,14 +178,24 @@ def test_without_prestart_the_status_says_how_far_python_has_got(
     page.wait_for_timeout(3000)
     assert page.locator("iframe").count() == 0, "pre-started although asked to save data"
 
+    # A slow network (5 MB/s), so the download lasts long enough to be reported.
+    network = browser_context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 20, "downloadThroughput": SLOW_BYTES_PER_SECOND,
+        "uploadThroughput": SLOW_BYTES_PER_SECOND})  # fmt: skip
     page.get_by_role("button", name="Try it in your browser").click()
     page.locator('.cda-tryit[data-kernel="ready"]').wait_for(timeout=TIMEOUT_MS)
     said = page.evaluate("window.cdaSaid")
     assert page.locator(".cda-tryit__status").get_attribute("role") == "status"
     assert said[0].startswith("Starting Python in your browser. The first time takes about ")
     assert "Step 1 of 3" in said[0]
-    assert "Downloading Python: step 2 of 3." in said
+    downloads = [m for m in said if m.startswith("Downloading Python: ")]
+    assert downloads, said
+    for message in downloads:
+        found = re.fullmatch(r"Downloading Python: (\d+)% of (\d+) MB\.", message)
+        assert found and 0 <= int(found[1]) < 100 and int(found[2]) > 10, message
     assert "Loading pandas: step 3 of 3." in said
     assert said[-1] == "Python is ready. Select a cell and press Shift and Enter to run it."
-    assert said.index("Downloading Python: step 2 of 3.") < len(said) - 1
+    assert said.index(downloads[0]) < said.index("Loading pandas: step 3 of 3.")
     assert _run_first_cell(page) == "(3, 2) 3.1.1"

@@ -15,8 +15,17 @@
 // saves do nothing, and the checkpoint it made is deleted when Python is ready; "Try it"
 // restores both (JupyterLite's own behaviour from then on, as if the notebook had just opened).
 //
+// Downloads: Python's start needs some 30 MB of files (Pyodide, its standard library, pandas
+// and the kernel's packages), fetched by the kernel's worker, which this page cannot watch.
+// So the page fetches them itself first, as the notebook starts loading: they land in the
+// browser's cache, where the worker then finds them (or waits for them: the cache lets one
+// request at a time fetch a file), and the page counts the bytes as they arrive. The list and
+// sizes come from the build (data-start-files: grader/lite/jupyterlite.py, START_FILES). If
+// the list cannot be read, the kernel fetches everything itself and the page says steps only.
+//
 // The notebook runs in an iframe on the same site, so this page can read it: it says in the
-// status region (role=status) how far Python has got, announces when Python is ready, and
+// status region (role=status) how far Python has got (the share of the downloads that has
+// arrived, then the steps), announces when Python is ready, and
 // marks the exercise finished (window.cdaProgress, progress.js) once every visible check cell
 // (nbgrader metadata grade: true, solution: false) has run with no error.
 //
@@ -50,7 +59,8 @@
     page: "Starting Python in your browser: step 1 of 3, opening the notebook.",
     first: "Starting Python in your browser. The first time takes about {s} seconds. " +
       "Step 1 of 3: opening the notebook.",
-    python: "Downloading Python: step 2 of 3.",
+    python: "Starting Python: step 2 of 3.",
+    download: "Downloading Python: {p}% of {mb} MB.",
     pandas: "Loading pandas: step 3 of 3.",
     ready: "Python is ready. Select a cell and press Shift and Enter to run it.",
   };
@@ -105,6 +115,55 @@
     return !!kernel && kernel.status === "idle" && kernel.connectionStatus === "connected";
   }
 
+  // Fetch the files listed at `listUrl` ({files: [{url, bytes}]}, URLs relative to the list)
+  // into the browser's cache, counting the bytes. Returns {done, total, failed}, updated as
+  // the files arrive; `failed` once the list or a file cannot be fetched (the kernel then
+  // fetches what is missing itself).
+  function fetchStartFiles(listUrl) {
+    var progress = { done: 0, total: 0, failed: !listUrl || !window.fetch };
+    if (progress.failed) return progress;
+    var base = new URL(listUrl, document.baseURI);
+    function count(response) {
+      if (!response.ok || !response.body) throw new Error("HTTP " + response.status);
+      var reader = response.body.getReader();
+      function next() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) return null;
+          progress.done += chunk.value.byteLength;
+          return next();
+        });
+      }
+      return next();
+    }
+    fetch(base.href, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (list) {
+        list.files.forEach(function (file) {
+          progress.total += file.bytes;
+        });
+        return Promise.all(list.files.map(function (file) {
+          return fetch(new URL(file.url, base).href, { credentials: "same-origin" }).then(count);
+        }));
+      })
+      .catch(function () {
+        progress.failed = true;
+      });
+    return progress;
+  }
+
+  // "Downloading Python: 40% of 31 MB.", or null when there is nothing (more) to say.
+  function downloadText(progress) {
+    if (!progress || progress.failed || !progress.total || progress.done >= progress.total) {
+      return null;
+    }
+    var percent = Math.floor((100 * progress.done) / progress.total);
+    return STAGES.download.replace("{p}", String(percent))
+      .replace("{mb}", String(Math.round(progress.total / 1e6)));
+  }
+
   function Notebook(box) {
     this.box = box;
     this.button = box.querySelector(".cda-tryit__button");
@@ -123,6 +182,7 @@
     this.loading = false;
     this.hadCheckpoint = true;
     this.droppedCheckpoint = false;
+    this.download = null;
   }
 
   // Whether the browser already keeps a checkpoint of the notebook (read without creating
@@ -187,6 +247,7 @@
       iframe.setAttribute("data-prestart", "");
     }
     iframe.src = this.box.getAttribute("data-lite-url");
+    if (!this.download) this.download = fetchStartFiles(this.box.getAttribute("data-start-files"));
     this.iframe = iframe;
     this.holder.appendChild(iframe);
     var self = this;
@@ -340,7 +401,12 @@
         this.dropCheckpoint(win.jupyterapp);
       }
     }
-    if (stage !== "page") this.say(STAGES[stage], stage === "ready");
+    var downloading = stage === "page" || stage === "python" ? downloadText(this.download) : null;
+    if (downloading) {
+      this.say(downloading);
+    } else if (stage !== "page") {
+      this.say(STAGES[stage], stage === "ready");
+    }
     if (!this.shown || this.finished) return;
     var model = panel && panel.content && panel.content.model;
     if (model && model.cells && checksPass(model)) {
