@@ -145,6 +145,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the fixture catalogue, once for every browser test of the service
+    (nothing writes to it)."""
+    from grader.sitebuild.build import build_site
+
+    repo = Path(__file__).resolve().parents[2]
+    out = tmp_path_factory.mktemp("academy-site") / "site"
+    build_site(FIXTURE_ROOT, out, cache_dir=repo / ".cache", config_file=repo / "mkdocs.yml")
+    return out
+
+
 @pytest.fixture
 def start_service(tmp_path: Path) -> Iterator[Callable[..., str]]:
     """Start the real `grader serve` (waitress, and `workers` grading workers) on the test

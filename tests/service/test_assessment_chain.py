@@ -28,7 +28,6 @@ from test_browser_submit import (  # noqa: F401 (fixtures)
     GRADE_TIMEOUT_MS,
     PAGE_TIMEOUT_MS,
     browser,
-    site_dir,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from academy_helpers import FIXTURE_ROOT, PASSWORD
+from academy_helpers import PASSWORD
 from keyboard_support import open_and_answer, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -30,15 +30,6 @@ ANSWER = "def total(values): return sum(values)"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from grader.sitebuild.build import build_site
-
-    out = tmp_path_factory.mktemp("academy-site") / "site"
-    build_site(FIXTURE_ROOT, out, cache_dir=REPO / ".cache", config_file=REPO / "mkdocs.yml")
-    return out
 
 
 @pytest.fixture

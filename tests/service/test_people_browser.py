@@ -24,7 +24,7 @@ from academy_helpers import PASSWORD
 from mail_helpers import SmtpServer, link_in
 from people_browser import open_page
 from test_assessment_chain import axe_violations
-from test_browser_submit import browser, site_dir  # noqa: F401 (fixtures)
+from test_browser_submit import browser  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
