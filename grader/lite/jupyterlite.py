@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from grader.lite import pyodide_vendor, settings, versions
+from grader.lite import precompile, pyodide_vendor, settings, versions
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +46,29 @@ INDEXEDDB_CHECKPOINTS_STORE = "checkpoints"
 KERNEL_IDLE_SELECTOR = '.jp-Notebook-ExecutionIndicator[data-status="idle"]'
 
 
+#: The code that decides the files of the Pyodide folder, with the pins (core files by sha256,
+#: wheels by version and sha256): assembling it, then compiling its Python.
+PYODIDE_SOURCES: tuple[Path, ...] = (
+    Path(versions.__file__ or ""),
+    Path(pyodide_vendor.__file__ or ""),
+    *precompile.SOURCES,
+)
+
+
 def _pyodide_tag() -> str:
-    """12 hex digits over everything that decides the files of the Pyodide folder: the pins
-    (core files by sha256, wheels by version and sha256) and the code that assembles them."""
+    """12 hex digits over everything that decides the files of the Pyodide folder."""
     digest = hashlib.sha256()
-    for module in (versions, pyodide_vendor):
-        digest.update(Path(module.__file__ or "").read_bytes())
+    for path in PYODIDE_SOURCES:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
+#: Names the self-hosted Pyodide's folder in the site and in the build cache.
+PYODIDE_TAG = _pyodide_tag()
 #: The self-hosted Pyodide, in a folder named after its inputs: its URL changes whenever its
 #: files do, so the site's server may tell browsers to keep them for a year
 #: (grader.service.sitefiles.IMMUTABLE_URL).
-PYODIDE_DIR = f"static/pyodide/{_pyodide_tag()}"
+PYODIDE_DIR = f"static/pyodide/{PYODIDE_TAG}"
 #: Where jupyterlite-pyodide-kernel looks for a self-hosted Pyodide when building (and puts it
 #: in the site); moved to PYODIDE_DIR after the build.
 WELL_KNOWN_PYODIDE_DIR = "static/pyodide"
@@ -171,8 +181,8 @@ def cache_key(contents: Path, *, pyodide_core: Path) -> str:
 
     for path in _files(contents):
         add(f"contents/{path.relative_to(contents).as_posix()}", path.read_bytes())
-    for module in (versions, pyodide_vendor, sys.modules[__name__]):
-        add(f"code/{module.__name__}", Path(module.__file__ or "").read_bytes())
+    for path in (*PYODIDE_SOURCES, Path(__file__)):
+        add(f"code/{path.name}", path.read_bytes())
     for name in ("jupyterlite-core", "jupyterlite-pyodide-kernel"):
         add(f"installed/{name}", installed_version(name).encode())
     add("config", json.dumps([LITE_CONFIG, SETTINGS_OVERRIDES, BUILD_OPTIONS]).encode())
@@ -205,7 +215,7 @@ def _kernel_extension() -> Path:
     return folder
 
 
-def _prepare_lite_dir(lite_dir: Path, *, pyodide_core: Path, downloads: Path) -> None:
+def _prepare_lite_dir(lite_dir: Path, *, pyodide_core: Path, cache_dir: Path) -> None:
     """Write the JupyterLite source folder: config, extension, Pyodide, piplite wheels."""
     lite_dir.mkdir(parents=True)
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(LITE_CONFIG, indent=2), "utf-8")
@@ -217,9 +227,11 @@ def _prepare_lite_dir(lite_dir: Path, *, pyodide_core: Path, downloads: Path) ->
     settings.apply(lite_dir, extensions)  # the academy's plugin and settings for learners
     build_config = {"FederatedExtensionAddon": {"extra_labextensions_path": [str(extensions)]}}
     (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config), "utf-8")
-    pyodide_vendor.assemble_pyodide(
-        lite_dir / WELL_KNOWN_PYODIDE_DIR, core_dir=pyodide_core, downloads=downloads
+    downloads = cache_dir / "downloads"
+    pyodide = precompile.compiled_pyodide(
+        cache_dir / "pyodide" / PYODIDE_TAG, core_dir=pyodide_core, downloads=downloads
     )
+    shutil.copytree(pyodide, lite_dir / WELL_KNOWN_PYODIDE_DIR)
     wheels = pyodide_vendor.download_pypi_files(versions.PIPLITE_WHEELS, downloads)
     (lite_dir / "pypi").mkdir()
     for wheel in wheels.values():
@@ -350,9 +362,8 @@ def _build_into_cache(contents: Path, target: Path, *, pyodide_core: Path, cache
     try:
         # Not "out": jupyter lite leaves out contents folders named like its output folder.
         lite_dir, output = work / "src", work / "lite-output"
-        downloads = cache_dir / "downloads"
         try:
-            _prepare_lite_dir(lite_dir, pyodide_core=pyodide_core, downloads=downloads)
+            _prepare_lite_dir(lite_dir, pyodide_core=pyodide_core, cache_dir=cache_dir)
         except pyodide_vendor.VendorError as error:
             raise LiteBuildError(str(error)) from error
         _run_jupyter_lite(lite_dir, output, contents, target.with_suffix(".failed.log"))

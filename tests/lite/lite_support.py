@@ -24,6 +24,8 @@ CELLS = (
     'import pandas as pd\ndf = pd.read_csv("data.csv")\nprint(df.shape, pd.__version__)',
     "import matplotlib.pyplot as plt\nplt.bar(df.borough, df.population)\nplt.show()",
     'print(pd.Timestamp("2024-06-01 12:00", tz="Europe/London").tz_convert("UTC"))',
+    # The header of the pyc pandas.core.frame was loaded from: magic number and flags.
+    'with open(pd.core.frame.__cached__, "rb") as pyc:\n    print("pyc", pyc.read(8).hex())',
 )
 
 

@@ -1,6 +1,7 @@
 """The built JupyterLite site in real headless Chromium: the kernel starts from the site's own
-Pyodide, pandas 3.1.1 reads the CSV beside the notebook, matplotlib draws, the saved notebook
-lands in IndexedDB where the "Submit" button reads it, and no request leaves 127.0.0.1."""
+Pyodide, pandas 3.1.1 reads the CSV beside the notebook (imported from the pycs compiled at
+build time), matplotlib draws without rebuilding its font cache, the saved notebook lands in
+IndexedDB where the "Submit" button reads it, and no request leaves 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -20,8 +21,12 @@ from grader.lite.jupyterlite import (
     LiteBuild,
     notebook_url,
 )
+from grader.lite.precompile import PYC_MAGIC, PYC_UNCHECKED_HASH
 
 log = logging.getLogger(__name__)
+
+#: A cell's output written to stderr (red in the notebook).
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -90,14 +95,25 @@ def test_notebook_runs_pandas_and_matplotlib_offline_and_saves_to_indexeddb(
     assert first.inner_text().strip() == "(3, 2) 3.1.1"
 
     page.keyboard.press("Shift+Enter")  # type: ignore[attr-defined]
-    image = page.locator(".jp-Cell").nth(1).locator(".jp-OutputArea-output img")  # type: ignore[attr-defined]
+    chart = page.locator(".jp-Cell").nth(1)  # type: ignore[attr-defined]
+    image = chart.locator(".jp-OutputArea-output img")
     image.wait_for(timeout=120_000)
     assert image.evaluate("img => img.naturalWidth") > 100
     assert image.get_attribute("src").startswith("data:image/png;base64,")
+    # Not "Matplotlib is building the font cache": the shipped font list is current.
+    assert chart.locator(STDERR).all_inner_texts() == []
     page.keyboard.press("Shift+Enter")  # type: ignore[attr-defined]
     third = page.locator(".jp-Cell").nth(2).locator(".jp-OutputArea-output")  # type: ignore[attr-defined]
     third.filter(has_text="+00:00").wait_for(timeout=60_000)
     assert third.inner_text().strip() == "2024-06-01 11:00:00+00:00"  # tzdata: BST is UTC+1
+    page.keyboard.press("Shift+Enter")  # type: ignore[attr-defined]
+    fourth = page.locator(".jp-Cell").nth(3).locator(".jp-OutputArea-output")  # type: ignore[attr-defined]
+    fourth.filter(has_text="pyc").wait_for(timeout=60_000)
+    # pandas was imported from the pyc shipped in its wheel: Python 3.12's magic number, then
+    # flags 1 (unchecked hash). A pyc Python wrote itself would be timestamp-based (flags 0),
+    # and Pyodide writes none (sys.dont_write_bytecode).
+    magic_and_flags = (PYC_MAGIC + PYC_UNCHECKED_HASH.to_bytes(4, "little")).hex()
+    assert fourth.inner_text().strip() == f"pyc {magic_and_flags}"
     log.info("kernel idle %.1f s, first output %.1f s after page open", idle, first_output)
     print(f"kernel idle {idle:.1f} s, first output {first_output:.1f} s after page open")
 

