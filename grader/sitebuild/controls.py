@@ -15,7 +15,7 @@ LITE_DIR = "lite"
 """Where the JupyterLite build sits in the built site."""
 LITE_NOTEBOOK_APP = "notebooks/index.html"
 """JupyterLite's light single-notebook UI, fit for an iframe."""
-START_SECONDS = 20
+START_SECONDS = 15
 """What the exercise pages and the staff guide say a first start of Python takes ("about N
 seconds"): the median cold click of `bench/lite_bench.py` (click to the first output of
 `import pandas` on a fresh browser profile), rounded up to 5 s; the bench prints it as
