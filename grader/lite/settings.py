@@ -30,6 +30,24 @@ DISABLED_PLUGINS = (
     "@jupyter-notebook/notebook-extension:kernel-logo",
     "@jupyter-notebook/notebook-extension:open-tree-tab",
 )
+#: Whole extensions a learner does not need, whose code then never loads: consoles, the text
+#: editor, help, the log console, language servers, cell tag and metadata editors, and the
+#: renderers of Mermaid diagrams, Vega charts and JavaScript output (an exercise shows none;
+#: leaving JavaScript output out also means a cell's output can never run script).
+DISABLED_EXTENSIONS = (
+    "@jupyterlab/console-extension",
+    "@jupyter-notebook/console-extension",
+    "@jupyterlab/fileeditor-extension",
+    "@jupyterlab/help-extension",
+    "@jupyter-notebook/help-extension",
+    "@jupyterlab/logconsole-extension",
+    "@jupyterlab/lsp-extension",
+    "@jupyterlab/celltags-extension",
+    "@jupyterlab/metadataform-extension",
+    "@jupyterlab/mermaid-extension",
+    "@jupyterlab/vega5-extension",
+    "@jupyterlab/javascript-extension",
+)
 #: Notebook toolbar items left out: kernel switching and the minimap toggle.
 HIDDEN_TOOLBAR_ITEMS = ("kernelName", "scrollbar")
 #: Added to `overrides.json` (plugin id -> settings).
@@ -57,7 +75,8 @@ def _update_json(path: Path, change: Any) -> None:
 def _add_config(config: dict[str, Any]) -> None:
     data = config["jupyter-config-data"]
     disabled = list(data.get("disabledExtensions", []))
-    data["disabledExtensions"] = disabled + [p for p in DISABLED_PLUGINS if p not in disabled]
+    wanted = (*DISABLED_PLUGINS, *DISABLED_EXTENSIONS)
+    data["disabledExtensions"] = disabled + [p for p in wanted if p not in disabled]
 
 
 def _add_overrides(overrides: dict[str, Any]) -> None:
