@@ -14,13 +14,15 @@ FOCUSED = """() => document.activeElement.tagName.toLowerCase() + ": "
     + document.activeElement.textContent.trim()"""
 
 
-def tab_to(page: Any, text: str, limit: int = 80) -> None:
+def tab_to(page: Any, text: str, limit: int = 150) -> None:
     """Press Tab until the focused element is `text` ("<tag>: <text>")."""
+    seen = []
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED) == text:
+        seen.append(page.evaluate(FOCUSED)[:60])
+        if seen[-1] == text:
             return
-    raise AssertionError(f"{text!r} not reached with Tab")
+    raise AssertionError(f"{text!r} not reached with Tab; the focus went to {seen}")
 
 
 def press_until_active(page: Any, frame: Any, key: str, name: str, limit: int = 20) -> None:

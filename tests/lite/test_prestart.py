@@ -1,8 +1,9 @@
 """Python ready when the learner is (docs/assets/js/tryit.js), in real headless Chromium, on an
 exercise page served as the academy serves the site.
 
-- Pre-start: while the page is read, Python starts in a hidden notebook and saves nothing in
-  the browser's storage; "Try it" shows that notebook, with the kernel that was started.
+- Pre-start: while the page is read, Python starts in a hidden notebook that never takes the
+  keyboard focus and saves nothing in the browser's storage; "Try it" shows that notebook,
+  with the kernel that was started.
 - Progress in words: with no pre-start (the browser asks to save data) and a slow network,
   the status region says how much of Python's download has arrived, how far its start has
   got, then that it is ready.
@@ -126,8 +127,13 @@ def test_prestart_saves_nothing_and_try_it_shows_the_kernel_it_started(
     browser_context, urls, _ = context
     page = browser_context.new_page()
     page.goto(tryit_url)
+    # A learner's keyboard focus stays where it is while the notebook starts out of sight
+    # (JupyterLab focuses a notebook as it opens).
+    page.get_by_role("link", name="Open in a new tab").focus()
     box = page.locator(".cda-tryit")
     box.and_(page.locator('[data-kernel="ready"]')).wait_for(timeout=TIMEOUT_MS)
+    assert page.evaluate("document.activeElement.className") == "md-button cda-tryit__newtab"
+    assert page.evaluate("document.hasFocus()")
 
     # Prepared out of sight: hidden from everyone, silent, and nothing stored.
     hidden = page.locator("iframe.cda-tryit__iframe")

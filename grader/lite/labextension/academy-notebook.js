@@ -20,11 +20,35 @@
 //   copy left open in another tab never overwrites newer work (a tab with unsaved typing
 //   keeps it; its next save meets JupyterLab's "File Changed" question);
 // - when the frame gets the keyboard focus and nothing in it has it, gives it to the
-//   notebook (command mode), so arrow keys, Enter and Shift+Enter work at once.
+//   notebook (command mode), so arrow keys, Enter and Shift+Enter work at once;
+// - takes no focus at all while the page keeps it hidden (pre-start, below).
 (function () {
   "use strict";
 
   var NAME = "@camden-data-academy/notebook";
+
+  // A notebook the exercise page pre-starts out of sight (its iframe has data-prestart,
+  // docs/assets/js/tryit.js) must never take the keyboard focus: JupyterLab focuses the
+  // notebook as it opens, which would pull a learner who is tabbing through the page into
+  // the hidden frame. Until the page shows it, focus() does nothing in this frame.
+  function hiddenByPage() {
+    try {
+      var frame = window.frameElement;
+      return !!frame && frame.hasAttribute("data-prestart");
+    } catch (e) {
+      return false;
+    }
+  }
+  var elementFocus = HTMLElement.prototype.focus;
+  HTMLElement.prototype.focus = function () {
+    if (hiddenByPage()) return undefined;
+    return elementFocus.apply(this, arguments);
+  };
+  var windowFocus = window.focus;
+  window.focus = function () {
+    if (hiddenByPage()) return undefined;
+    return windowFocus.apply(window, arguments);
+  };
   var KIND = { code: "Code cell", markdown: "Text cell", raw: "Raw cell" };
 
   // nbgrader's metadata: solution cells are the learner's answer, graded read-only cells
