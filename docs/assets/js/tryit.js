@@ -10,8 +10,8 @@
 //
 // The hidden notebook never takes the keyboard focus: JupyterLab focuses its notebook as it
 // starts, which would pull the focus of a learner tabbing through the page into the hidden
-// iframe (inert does not stop a frame's own script). While it is hidden, the page gives the
-// focus straight back to where it was.
+// iframe (inert does not stop a frame's own script). The academy's labextension makes
+// focus() do nothing in a frame that still has data-prestart.
 //
 // Pre-starting leaves the browser's storage as it was. JupyterLite, opening a notebook, stores
 // a checkpoint (a copy of the notebook as opened), and once the kernel has started it marks
@@ -256,7 +256,6 @@
     this.iframe = iframe;
     this.holder.appendChild(iframe);
     var self = this;
-    if (hidden) this.keepFocusOut();
     this.timer = window.setInterval(function () {
       self.tick();
     }, POLL_MS);
@@ -286,42 +285,9 @@
     });
   };
 
-  // While the notebook is hidden, a focus that lands in it goes back to the element that had
-  // it (or nowhere, when nothing had it).
-  Notebook.prototype.keepFocusOut = function () {
-    var self = this;
-    var last = document.activeElement;
-    function check() {
-      if (self.shown || !self.iframe) return;
-      if (document.activeElement !== self.iframe) {
-        last = document.activeElement;
-        return;
-      }
-      var inner = self.iframe.contentDocument && self.iframe.contentDocument.activeElement;
-      if (inner && inner.blur) inner.blur();
-      if (last && last !== self.iframe && last !== document.body && last.focus) {
-        last.focus();
-      } else {
-        self.iframe.blur();
-      }
-    }
-    function soon() {
-      window.setTimeout(check, 0);
-    }
-    document.addEventListener("focusin", soon);
-    document.addEventListener("focusout", soon);
-    window.addEventListener("blur", soon);
-    this.releaseFocus = function () {
-      document.removeEventListener("focusin", soon);
-      document.removeEventListener("focusout", soon);
-      window.removeEventListener("blur", soon);
-    };
-  };
-
   Notebook.prototype.show = function () {
     var iframe = this.iframe;
     this.shown = true;
-    if (this.releaseFocus) this.releaseFocus();
     if (this.panel && this.panel.context) {
       delete this.panel.context.save; // JupyterLite's own save again.
       if (this.droppedCheckpoint) this.panel.context.createCheckpoint();
@@ -358,7 +324,6 @@
   // before it changes what the browser keeps; returns whether the learner had it open.
   Notebook.prototype.close = function () {
     var wasShown = this.shown;
-    if (this.releaseFocus) this.releaseFocus();
     window.clearInterval(this.timer);
     if (this.iframe) this.iframe.remove();
     this.iframe = null;
