@@ -6,6 +6,7 @@ Imported by name (not through `conftest`, whose name other test folders share).
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -27,6 +28,23 @@ CELLS = (
     # The header of the pyc pandas.core.frame was loaded from: magic number and flags.
     'with open(pd.core.frame.__cached__, "rb") as pyc:\n    print("pyc", pyc.read(8).hex())',
 )
+
+
+#: The RECORD of the FAKE wheel the compile and rezip tests build.
+FAKE_RECORD = "fakemod-1.0.dist-info/RECORD"
+
+
+def make_zip(path: Path, files: dict[str, bytes]) -> Path:
+    """A FAKE archive holding `files` (a name ending in / is a directory entry)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 6, 4, 22, 38, 16)), data)
+    return path
+
+
+def pyc_header(data: bytes) -> tuple[bytes, int]:
+    """The magic number and the flags field (PEP 552) of a pyc."""
+    return data[:4], int.from_bytes(data[4:8], "little")
 
 
 def write_contents(folder: Path, *cells: str) -> Path:

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lite_support import FAKE_RECORD, make_zip, pyc_header
 
 from grader.lite import jupyterlite as lite
 from grader.lite import precompile, versions
@@ -24,15 +25,6 @@ from grader.lite.pyodide_compile import is_skipped
 from grader.lite.pyodide_vendor import LOCK_NAME, VendorError, sha256_file
 
 WHEEL = "fakemod-1.0-py3-none-any.whl"
-RECORD = "fakemod-1.0.dist-info/RECORD"
-
-
-def make_zip(path: Path, files: dict[str, bytes]) -> Path:
-    """A FAKE archive holding `files` (a name ending in / is a directory entry)."""
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 6, 4, 22, 38, 16)), data)
-    return path
 
 
 def test_tests_and_metadata_are_not_compiled() -> None:
@@ -49,8 +41,8 @@ def fake_pyodide(folder: Path, files: dict[str, bytes]) -> Path:
     for name in versions.PYODIDE_CORE_SHA256:
         if name != LOCK_NAME:
             (folder / name).symlink_to(DEFAULT_PYODIDE_CORE / name)
-    record = "".join(f"{name},,\n" for name in (*files, RECORD)).encode()
-    wheel = make_zip(folder / WHEEL, {**files, RECORD: record})
+    record = "".join(f"{name},,\n" for name in (*files, FAKE_RECORD)).encode()
+    wheel = make_zip(folder / WHEEL, {**files, FAKE_RECORD: record})
     official = json.loads((DEFAULT_PYODIDE_CORE / LOCK_NAME).read_text("utf-8"))
     entry = {"name": "fakemod", "version": "1.0", "file_name": WHEEL, "install_dir": "site",
              "sha256": sha256_file(wheel), "package_type": "package", "imports": ["fakemod"],
@@ -83,9 +75,8 @@ def test_a_fake_wheel_gets_unchecked_hash_pycs_listed_in_its_record(tmp_path: Pa
     assert done.fonts is None
     with zipfile.ZipFile(folder / WHEEL) as wheel:
         pyc = wheel.read("fakemod/__pycache__/__init__.cpython-312.pyc")
-        record = wheel.read(RECORD).decode()
-    assert pyc[:4] == PYC_MAGIC
-    assert int.from_bytes(pyc[4:8], "little") == PYC_UNCHECKED_HASH
+        record = wheel.read(FAKE_RECORD).decode()
+    assert pyc_header(pyc) == (PYC_MAGIC, PYC_UNCHECKED_HASH)
     assert "fakemod/__pycache__/__init__.cpython-312.pyc,," in record.splitlines()
     lock = json.loads((folder / LOCK_NAME).read_text("utf-8"))
     assert lock["packages"]["fakemod"]["sha256"] == sha256_file(folder / WHEEL)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lite_support import CACHE_DIR
+from lite_support import CACHE_DIR, pyc_header
 from packaging.utils import canonicalize_name
 
 from grader.lite import jupyterlite as lite
@@ -233,11 +233,6 @@ def test_full_distribution_supplies_package_files_without_the_carrier(
     numpy.write_bytes(b"tampered")
     with pytest.raises(VendorError, match=rf"pyodide/{numpy.name}: sha256 does not match"):
         pyodide_vendor.assemble_pyodide(tmp_path / "out2", core_dir=full, downloads=downloads)
-
-
-def pyc_header(data: bytes) -> tuple[bytes, int]:
-    """The magic number and the flags field (PEP 552) of a pyc."""
-    return data[:4], int.from_bytes(data[4:8], "little")
 
 
 UNCHECKED_312 = (PYC_MAGIC, PYC_UNCHECKED_HASH)

@@ -7,17 +7,9 @@ import io
 import zipfile
 from pathlib import Path
 
+from lite_support import FAKE_RECORD, make_zip
+
 from grader.lite.rezip import ZIP_DATE, record_hash, rewrite_record, write_zip
-
-RECORD = "fakemod-1.0.dist-info/RECORD"
-
-
-def make_zip(path: Path, files: dict[str, bytes]) -> Path:
-    """A FAKE archive holding `files` (a name ending in / is a directory entry)."""
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 6, 4, 22, 38, 16)), data)
-    return path
 
 
 def unpack(archive: Path, tree: Path) -> Path:
@@ -49,7 +41,7 @@ def test_record_lists_the_pycs_without_hash_and_rehashes_changed_files(tmp_path:
     record = (
         "fakemod/__init__.py,sha256=abc,10\n"
         "fakemod/data.json,sha256=old,3\n"
-        f"{RECORD},,\n"
+        f"{FAKE_RECORD},,\n"
     )  # fmt: skip
     added = ["fakemod/__pycache__/__init__.cpython-312.pyc"]
     rows = list(csv.reader(io.StringIO(
@@ -59,5 +51,5 @@ def test_record_lists_the_pycs_without_hash_and_rehashes_changed_files(tmp_path:
         ["fakemod/__init__.py", "sha256=abc", "10"],
         ["fakemod/data.json", record_hash(b'{"new": 1}'), "10"],
         ["fakemod/__pycache__/__init__.cpython-312.pyc", "", ""],
-        [RECORD, "", ""],
+        [FAKE_RECORD, "", ""],
     ]
