@@ -249,8 +249,12 @@ def _waiting_in_broker() -> int:
 
 def _lost_queued(now: Any) -> list[uuid.UUID]:
     """Queued submissions whose task a cluster took and lost. The broker delivers in order,
-    so the newest `waiting` queued submissions may still be in it; older ones were taken."""
-    queued = Submission.objects.filter(status=SubmissionStatus.QUEUED).order_by("-queued_at")
+    so the newest `waiting` queued submissions may still be in it; older ones were taken.
+
+    A task a live cluster has taken but not yet started counts as lost too: sending it again
+    is harmless, because `claim` lets only one attempt grade."""
+    queued = Submission.objects.filter(status=SubmissionStatus.QUEUED).order_by(
+        "-queued_at", "-created_at")
     waiting = _waiting_in_broker()
     maybe_in_broker = set(queued.values_list("pk", flat=True)[:waiting]) if waiting else set()
     taken_long_ago = queued.filter(queued_at__lt=now - timedelta(
@@ -258,29 +262,48 @@ def _lost_queued(now: Any) -> list[uuid.UUID]:
     return [pk for pk in taken_long_ago if pk not in maybe_in_broker]
 
 
+def _still_lost(now: Any) -> Q:
+    """The rows `requeue_stale` may put back in the queue: stored and never queued (30 s),
+    queued long ago, or graded for longer than `ACADEMY_STALE_AFTER_SECONDS`. Checked again
+    as the rows are locked, so that a row a worker claims meanwhile is left to that worker."""
+    stale = now - timedelta(seconds=settings.ACADEMY_STALE_AFTER_SECONDS)
+    return (Q(status=SubmissionStatus.RECEIVED, created_at__lt=now - timedelta(seconds=30))
+            | Q(status=SubmissionStatus.QUEUED,
+                queued_at__lt=now - timedelta(seconds=QUEUE_TAKEN_GRACE_SECONDS))
+            | Q(status=SubmissionStatus.GRADING, started_at__lt=stale))
+
+
 def requeue_stale(*, now: Any = None) -> int:
     """Queue again every submission whose task was lost; return how many.
 
     Lost: stored but never queued (30 s); queued, and its task taken by a cluster that died
     (`_lost_queued`); or grading for longer than `ACADEMY_STALE_AFTER_SECONDS` (its worker
-    died). A task sent twice is harmless: `claim` lets only one attempt grade."""
+    died). A task sent twice is harmless: `claim` lets only one attempt grade.
+
+    The rows are found first and then locked and checked again before they are changed: a
+    worker may claim one in between, and putting that row back to queued would take it from
+    the worker (its result dropped, the notebook graded twice)."""
     now = now or timezone.now()
-    stale = now - timedelta(seconds=settings.ACADEMY_STALE_AFTER_SECONDS)
-    lost = list(
-        Submission.objects.filter(
-            Q(status=SubmissionStatus.RECEIVED, created_at__lt=now - timedelta(seconds=30))
-            | Q(status=SubmissionStatus.GRADING, started_at__lt=stale)
-        ).values_list("pk", flat=True)
+    candidates = list(
+        Submission.objects.filter(_still_lost(now)).exclude(
+            status=SubmissionStatus.QUEUED).values_list("pk", flat=True)
     ) + _lost_queued(now)
-    if not lost:
+    if not candidates:
         return 0
-    # Back to queued with a fresh date, so the next sweep leaves them alone for a while; a
-    # worker that still holds an old claim can no longer write (see `record`).
-    Submission.objects.filter(pk__in=lost).exclude(status__in=FINISHED).update(
-        status=SubmissionStatus.QUEUED, queued_at=now)
+    with transaction.atomic():
+        lost = list(
+            Submission.objects.select_for_update(skip_locked=True)
+            .filter(_still_lost(now), pk__in=candidates)
+            .values_list("pk", flat=True)
+        )
+        # Back to queued with a fresh date, so the next sweep leaves them alone for a while;
+        # a worker that still holds an old claim can no longer write (see `record`).
+        Submission.objects.filter(_still_lost(now), pk__in=lost).update(
+            status=SubmissionStatus.QUEUED, queued_at=now)
     for pk in lost:
         _send(pk)
-    log.warning("re-queued %d submission(s) whose task was lost", len(lost))
+    if lost:
+        log.warning("re-queued %d submission(s) whose task was lost", len(lost))
     return len(lost)
 
 

@@ -152,3 +152,31 @@ def test_a_task_taken_by_a_cluster_that_died_is_sent_again(queued) -> None:  # n
     assert grading.requeue_stale() == 1
     assert OrmQ.objects.count() == 1
     assert grading.requeue_stale() == 0   # sent again just now: left alone
+
+
+def test_the_sweep_never_takes_a_submission_from_the_worker_that_just_claimed_it(
+    queued, monkeypatch,  # noqa: ANN001
+) -> None:
+    """The scale-out test's one grading too many: the sweep found a queued row whose task a
+    live cluster had just taken, a worker claimed it, and the sweep then put it back to
+    queued, so the worker's result was dropped and the notebook graded a second time."""
+    Submission.objects.filter(pk=queued.pk).update(
+        queued_at=timezone.now() - timedelta(seconds=grading.QUEUE_TAKEN_GRACE_SECONDS + 1))
+    found_lost = grading._lost_queued
+    claims = []
+
+    def a_worker_claims_it_meanwhile(now):  # noqa: ANN001, ANN202
+        lost = found_lost(now)
+        claims.append(grading.claim(queued.pk))
+        return lost
+
+    from django_q.models import OrmQ
+
+    OrmQ.objects.all().delete()   # its task left the broker: a cluster took it
+    monkeypatch.setattr(grading, "_lost_queued", a_worker_claims_it_meanwhile)
+    assert grading.requeue_stale() == 0
+    assert claims[0] is not None and not OrmQ.objects.exists()
+    sub = Submission.objects.get(pk=queued.pk)
+    assert sub.status == SubmissionStatus.GRADING and sub.attempts == 1
+    assert grading.record(queued.pk, claims[0], {"status": SubmissionStatus.GRADED,
+                                                  "score": 1.0, "max_score": 1.0})

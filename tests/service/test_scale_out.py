@@ -144,13 +144,14 @@ def test_two_redis_workers_killed_twenty_times_lose_nothing_and_grade_once(
             proc.wait()
         out.close()
     elapsed = time.monotonic() - started
-    log.warning("%d submissions, %d kills: all graded in %.0f s", SUBMISSIONS, kills, elapsed)
+    attempts = list(Submission.objects.filter(pk__in=ids).values_list("attempts", flat=True))
+    log.warning("%d submissions, %d kills: all graded in %.0f s, %d attempts",
+                SUBMISSIONS, kills, elapsed, sum(attempts))
 
     assert kills == KILLS
     assert Grade.objects.filter(submission_id__in=ids).count() == SUBMISSIONS
     assert set(Grade.objects.filter(submission_id__in=ids).values_list("score", flat=True)) == {
         1.0}
-    attempts = list(Submission.objects.filter(pk__in=ids).values_list("attempts", flat=True))
     # Each kill cuts at most one grading short (one worker process per cluster); only those
     # notebooks were started, or graded, a second time.
     assert sum(attempts) - SUBMISSIONS <= KILLS
