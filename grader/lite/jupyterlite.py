@@ -215,6 +215,21 @@ def _kernel_extension() -> Path:
     return folder
 
 
+#: The kernel's own wheels that piplite installs as it starts (pyodide-kernel's `initKernel`).
+KERNEL_WHEEL_NAMES: tuple[str, ...] = ("piplite", "pyodide_kernel", "ipykernel")
+
+
+def _kernel_wheels() -> tuple[Path, ...]:
+    """The kernel extension's wheels of KERNEL_WHEEL_NAMES, for the compile's workload."""
+    pypi = _kernel_extension() / "static" / "pypi"
+    found = tuple(
+        wheel for name in KERNEL_WHEEL_NAMES for wheel in sorted(pypi.glob(f"{name}-*.whl"))
+    )
+    if len(found) != len(KERNEL_WHEEL_NAMES):
+        raise LiteBuildError(f"{pypi}: expected one wheel each of {', '.join(KERNEL_WHEEL_NAMES)}")
+    return found
+
+
 def _prepare_lite_dir(lite_dir: Path, *, pyodide_core: Path, cache_dir: Path) -> None:
     """Write the JupyterLite source folder: config, extension, Pyodide, piplite wheels."""
     lite_dir.mkdir(parents=True)
@@ -228,11 +243,12 @@ def _prepare_lite_dir(lite_dir: Path, *, pyodide_core: Path, cache_dir: Path) ->
     build_config = {"FederatedExtensionAddon": {"extra_labextensions_path": [str(extensions)]}}
     (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config), "utf-8")
     downloads = cache_dir / "downloads"
+    wheels = pyodide_vendor.download_pypi_files(versions.PIPLITE_WHEELS, downloads)
     pyodide = precompile.compiled_pyodide(
-        cache_dir / "pyodide" / PYODIDE_TAG, core_dir=pyodide_core, downloads=downloads
+        cache_dir / "pyodide" / PYODIDE_TAG, core_dir=pyodide_core, downloads=downloads,
+        kernel_wheels=(*wheels.values(), *_kernel_wheels()),
     )
     shutil.copytree(pyodide, lite_dir / WELL_KNOWN_PYODIDE_DIR)
-    wheels = pyodide_vendor.download_pypi_files(versions.PIPLITE_WHEELS, downloads)
     (lite_dir / "pypi").mkdir()
     for wheel in wheels.values():
         shutil.copy2(wheel, lite_dir / "pypi" / wheel.name)

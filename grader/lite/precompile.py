@@ -70,6 +70,13 @@ RESULT = "result.json"
 MATPLOTLIB = "matplotlib"
 FONTLIST = "matplotlib/fontlist.json"
 NODE_TIMEOUT_SECONDS = 1800
+#: Where the kernel's wheels are put in the work folder, for the workload.
+KERNEL_WHEELS = "kernel-wheels"
+#: Packages the workload needs installed, as the browser's kernel has them (those the lock
+#: ships; their dependencies come with them).
+WORKLOAD_PACKAGES: tuple[str, ...] = tuple(
+    dict.fromkeys((*versions.KERNEL_PACKAGES, *versions.LEARNER_PACKAGES))
+)
 #: Lines of Node's output quoted in an error.
 TAIL_LINES = 25
 #: A compiled folder of another tag goes once unused this long (another build may use it).
@@ -96,6 +103,8 @@ class Precompiled:
     """Archives rewritten, sorted."""
     files: int
     """Python files compiled."""
+    imported: int | None
+    """Modules the kernel's workload imported (None: no workload, every file compiled)."""
     fonts: int | None
     """Fonts in matplotlib's new font list (None: matplotlib is not shipped)."""
     seconds: float
@@ -160,9 +169,15 @@ def check_fontlist(path: Path, *, data_dir: Path, archive: str) -> int:
     return len(entries)
 
 
-def precompile_pyodide(folder: Path, *, node: str = "node") -> Precompiled:
+def precompile_pyodide(
+    folder: Path, *, node: str = "node", kernel_wheels: tuple[Path, ...] = ()
+) -> Precompiled:
     """Compile the Python of the Pyodide folder `folder` (assembled and verified), fix
-    matplotlib's font list, and rewrite the lock's sha256 of each wheel it changes."""
+    matplotlib's font list, and rewrite the lock's sha256 of each wheel it changes.
+
+    With `kernel_wheels` (the pure wheels piplite installs as the kernel starts), only the
+    modules a learner's kernel imports are compiled (`pyodide_compile.workload`); without,
+    every module."""
     started = time.perf_counter()
     lock = load_lock(folder / LOCK_NAME)
     by_file = {entry["file_name"]: entry for entry in lock["packages"].values()}
@@ -175,9 +190,10 @@ def precompile_pyodide(folder: Path, *, node: str = "node") -> Precompiled:
     )
     with tempfile.TemporaryDirectory(prefix="pyodide-precompile-") as temporary:
         work = Path(temporary)
-        job = write_job(folder, work, archives, matplotlib=matplotlib)
+        job = write_job(folder, work, archives, matplotlib=matplotlib,
+                        kernel_wheels=kernel_wheels, lock=lock)
         run_node(job, work / "job.json", node=node)
-        files, fonts = read_result(work, matplotlib=matplotlib)
+        files, fonts, imported = read_result(work, matplotlib=matplotlib)
         rewritten = work / "rewritten"
         rewritten.mkdir()
         for archive in archives:  # all rewritten before any is replaced
@@ -191,20 +207,33 @@ def precompile_pyodide(folder: Path, *, node: str = "node") -> Precompiled:
     done = Precompiled(
         archives=tuple(sorted(a.name for a in archives)),
         files=files,
+        imported=imported,
         fonts=fonts,
         seconds=time.perf_counter() - started,
     )
     log.info(
-        "compiled %d Python files in %d archives ahead of time (%s font list) in %.1f s",
-        done.files, len(done.archives), f"{fonts} fonts in the" if fonts else "no", done.seconds,
+        "compiled %d Python files in %d archives ahead of time (%s; %s font list) in %.1f s",
+        done.files, len(done.archives),
+        f"those of the {imported} modules a kernel imports" if imported else "every module",
+        f"{fonts} fonts in the" if fonts else "no", done.seconds,
     )  # fmt: skip
     return done
 
 
 def write_job(
-    folder: Path, work: Path, archives: list[Archive], *, matplotlib: str | None
+    folder: Path,
+    work: Path,
+    archives: list[Archive],
+    *,
+    matplotlib: str | None,
+    kernel_wheels: tuple[Path, ...] = (),
+    lock: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Unpack `archives` into `work`; the job for precompile.mjs (read by pyodide_compile)."""
+    """Unpack `archives` into `work`; the job for precompile.mjs (read by pyodide_compile).
+
+    With `kernel_wheels`, the job also installs them and the lock's kernel and learner
+    packages, and runs the kernel's workload first, so that only what it imports is
+    compiled."""
     for archive in archives:
         with zipfile.ZipFile(folder / archive.name) as unpacking:
             unpacking.extractall(work / archive.name)
@@ -213,11 +242,20 @@ def write_job(
         if not (work / matplotlib / FONTLIST).is_file():
             raise VendorError(f"{matplotlib}: no {FONTLIST} (Pyodide's patch reads it)")
         fontlist = {"archive": matplotlib, "path": f"{matplotlib}/{FONTLIST}"}
+    packages = {MATPLOTLIB} if fontlist else set()
+    if kernel_wheels:
+        (work / KERNEL_WHEELS).mkdir()
+        for wheel in kernel_wheels:
+            shutil.copy2(wheel, work / KERNEL_WHEELS / wheel.name)
+        shipped = set((lock or {}).get("packages", {}))
+        packages |= {name for name in WORKLOAD_PACKAGES if name in shipped}
     return {
         "pyodide": str(folder.resolve()),
         "work": str(work),
         "mount": MOUNT,
-        "packages": [MATPLOTLIB] if fontlist else [],
+        "packages": sorted(packages),
+        "workload": bool(kernel_wheels),
+        "kernel_wheels": [f"{MOUNT}/{KERNEL_WHEELS}/{wheel.name}" for wheel in kernel_wheels],
         "archives": [
             {"name": a.name, "folder": a.name, "runtime": a.runtime, "legacy": a.legacy}
             for a in archives
@@ -227,9 +265,11 @@ def write_job(
     }
 
 
-def read_result(work: Path, *, matplotlib: str | None) -> tuple[int, int | None]:
-    """Files compiled and fonts listed; VendorError naming the first file that did not
-    compile, or a font the list should not name."""
+def read_result(
+    work: Path, *, matplotlib: str | None
+) -> tuple[int, int | None, int | None]:
+    """Files compiled, fonts listed and modules the workload imported; VendorError naming
+    the first file that did not compile, or a font the list should not name."""
     result = json.loads((work / RESULT).read_text("utf-8"))
     if result["errors"]:
         first = result["errors"][0]
@@ -241,10 +281,12 @@ def read_result(work: Path, *, matplotlib: str | None) -> tuple[int, int | None]
     if matplotlib is not None:
         data_dir = work / matplotlib / MATPLOTLIB / "mpl-data"
         fonts = check_fontlist(work / matplotlib / FONTLIST, data_dir=data_dir, archive=matplotlib)
-    return sum(result["compiled"].values()), fonts
+    return sum(result["compiled"].values()), fonts, result.get("imported")
 
 
-def compiled_pyodide(folder: Path, *, core_dir: Path, downloads: Path) -> Path:
+def compiled_pyodide(
+    folder: Path, *, core_dir: Path, downloads: Path, kernel_wheels: tuple[Path, ...] = ()
+) -> Path:
     """The Pyodide folder, assembled (`assemble_pyodide`) and compiled, kept in `folder`.
 
     `folder` must be named after everything that decides its files (the Pyodide folder's
@@ -260,7 +302,7 @@ def compiled_pyodide(folder: Path, *, core_dir: Path, downloads: Path) -> Path:
     shutil.rmtree(partial, ignore_errors=True)
     try:
         assemble_pyodide(partial, core_dir=core_dir, downloads=downloads)
-        precompile_pyodide(partial)
+        precompile_pyodide(partial, kernel_wheels=kernel_wheels)
         try:
             partial.rename(folder)
         except OSError:

@@ -11,14 +11,25 @@ source's timestamp (files unpacked from a wheel get a new one), and the source s
 it for tracebacks. The standard library is imported from a zip by zipimport, which looks for
 `name.pyc` beside `name.py` (not in `__pycache__`); wheels are unpacked into site-packages,
 where the import system looks in `__pycache__`.
+
+With a workload in the job, only the modules a learner's kernel imports are compiled: the
+job's packages and kernel wheels are installed here as the browser installs them, `workload`
+runs (the kernel's start, then what exercises do), and a `.py` gets a pyc only if it was
+imported. The rest (pygments' lexers, fontTools, pandas' Excel readers...) would cost
+learners bytes on their first visit for modules they may never import; if one is imported,
+the browser compiles it then, as it did before.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
+import pkgutil
 import py_compile
+import site
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +43,58 @@ def pyc_path(source: Path, *, legacy: bool) -> Path:
     if legacy:
         return source.with_name(source.name + "c")
     return Path(importlib.util.cache_from_source(str(source)))
+
+
+def workload() -> None:
+    """What a learner's kernel runs: pyodide-kernel's start (`import pyodide_kernel`, which
+    also sets matplotlib's inline backend), then the kinds of work the exercises do."""
+    # As the browser's kernel starts: piplite installs the kernel's own wheels with micropip
+    # (and imports unittest.mock), then pyodide_kernel.
+    importlib.import_module("piplite")
+    importlib.import_module("pyodide_kernel")
+    micropip = importlib.import_module("micropip")
+    for module in pkgutil.walk_packages(micropip.__path__, "micropip."):
+        importlib.import_module(module.name)
+    import io
+    import sqlite3
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    csv = "ward,month,fines,paid\nHolborn,2024-01-01,3,1.5\nKentish Town,2024-02-01,4,\n"
+    frame = pd.read_csv(io.StringIO(csv), parse_dates=["month"])
+    frame._repr_html_()  # how a notebook shows a table
+    frame.describe().to_string()
+    frame.info(buf=io.StringIO())
+    frame.groupby("ward")["fines"].agg(["sum", "mean"])
+    frame.merge(frame, on="ward").pivot_table(index="ward", values="fines_x", aggfunc="sum")
+    frame.sort_values("fines").fillna(0).to_csv(io.StringIO())
+    frame["month"].dt.year.value_counts()
+    pd.Timestamp("2024-06-01 12:00", tz="Europe/London").tz_convert("UTC")  # tzdata
+    np.round(frame["fines"].corr(frame["paid"]), 2)
+    np.isclose(frame["fines"].sum(), 7)  # how the exercises' tests check
+    pd.testing.assert_series_equal(frame["fines"], frame["fines"].copy())
+    frame["ward"].str.contains(r"^K", regex=True)
+    pd.read_sql("select 1 as x", sqlite3.connect(":memory:"))
+    frame.plot.bar(x="ward", y="fines")
+    plt.savefig(io.BytesIO(), format="png")
+    plt.close("all")
+
+
+def imported_files(job: dict[str, Any]) -> set[str] | None:
+    """The files of every module the workload imports (as the browser names them), or None
+    when the job has no workload (compile everything)."""
+    if not job.get("workload"):
+        return None
+    target = site.getsitepackages()[0]
+    for wheel in job["kernel_wheels"]:  # pure wheels piplite installs in the browser
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(target)
+    print(f"{PROGRESS}the kernel's start and an exercise's work", flush=True)
+    workload()
+    files = (getattr(module, "__file__", None) for module in list(sys.modules.values()))
+    return {file for file in files if isinstance(file, str)}
 
 
 def python_files(folder: Path) -> list[Path]:
@@ -50,12 +113,17 @@ def is_skipped(parts: tuple[str, ...]) -> bool:
     return parts[0].endswith((".dist-info", ".data")) or "tests" in parts[:-1]
 
 
-def compile_archive(archive: dict[str, Any], work: Path) -> tuple[int, list[dict[str, str]]]:
-    """Compile every `.py` of one unpacked archive; return the count and the failures."""
+def compile_archive(
+    archive: dict[str, Any], work: Path, used: set[str] | None = None
+) -> tuple[int, list[dict[str, str]]]:
+    """Compile every `.py` of one unpacked archive (only those in `used`, when given: the
+    files as the browser imports them); return the count and the failures."""
     folder = work / archive["folder"]
     compiled, errors = 0, []
     for source in python_files(folder):
         relative = source.relative_to(folder).as_posix()
+        if used is not None and f"{archive['runtime']}/{relative}" not in used:
+            continue
         print(f"{PROGRESS}{archive['name']}: {relative}", flush=True)
         try:
             py_compile.compile(
@@ -100,8 +168,10 @@ def main(job_text: str) -> None:
     job = json.loads(job_text)
     work = Path(job["mount"])
     result: dict[str, Any] = {"compiled": {}, "errors": [], "fontlist": None}
+    used = imported_files(job)
+    result["imported"] = None if used is None else len(used)
     for archive in job["archives"]:
-        compiled, errors = compile_archive(archive, work)
+        compiled, errors = compile_archive(archive, work, used)
         result["compiled"][archive["name"]] = compiled
         result["errors"].extend(errors)
     if job["fontlist"]:

@@ -27,6 +27,27 @@ CELLS = (
     'print(pd.Timestamp("2024-06-01 12:00", tz="Europe/London").tz_convert("UTC"))',
     # The header of the pyc pandas.core.frame was loaded from: magic number and flags.
     'with open(pd.core.frame.__cached__, "rb") as pyc:\n    print("pyc", pyc.read(8).hex())',
+    # Every module imported so far from the archives of the shipped Pyodide came with its pyc
+    # (the build compiles only what a kernel imports); the kernel's own wheels are not compiled,
+    # and frozen modules (os, io, abc...) are built into Python.
+    "import importlib.util, os, sys, zipfile\n"
+    "ZIP = '/lib/python312.zip/'\n"
+    "stdlib = set(zipfile.ZipFile(ZIP[:-1]).namelist())\n"
+    "own = ('pyodide_kernel', 'piplite', 'ipykernel', 'comm')\n"
+    "missing = []\n"
+    "for name, module in list(sys.modules.items()):\n"
+    "    file = getattr(module, '__file__', None)\n"
+    "    spec = getattr(module, '__spec__', None)\n"
+    "    frozen = getattr(spec, 'origin', None) == 'frozen'\n"
+    "    if frozen or name.startswith(own) or not str(file).endswith('.py'):\n"
+    "        continue\n"
+    "    if file.startswith(ZIP):\n"
+    "        compiled = file[len(ZIP):] + 'c' in stdlib\n"
+    "    else:\n"
+    "        compiled = os.path.exists(importlib.util.cache_from_source(file))\n"
+    "    if not compiled:\n"
+    "        missing.append(name)\n"
+    "print('modules', len(sys.modules), 'not compiled', sorted(missing))",
 )
 
 

@@ -114,6 +114,12 @@ def test_notebook_runs_pandas_and_matplotlib_offline_and_saves_to_indexeddb(
     # and Pyodide writes none (sys.dont_write_bytecode).
     magic_and_flags = (PYC_MAGIC + PYC_UNCHECKED_HASH.to_bytes(4, "little")).hex()
     assert fourth.inner_text().strip() == f"pyc {magic_and_flags}"
+    page.keyboard.press("Shift+Enter")  # type: ignore[attr-defined]
+    fifth = page.locator(".jp-Cell").nth(4).locator(".jp-OutputArea-output")  # type: ignore[attr-defined]
+    fifth.filter(has_text="not compiled").wait_for(timeout=60_000)
+    modules, _, missing = fifth.inner_text().strip().partition(" not compiled ")
+    assert int(modules.removeprefix("modules ")) > 1000
+    assert missing == "[]", f"imported in the browser, shipped without a pyc: {missing}"
     log.info("kernel idle %.1f s, first output %.1f s after page open", idle, first_output)
     print(f"kernel idle {idle:.1f} s, first output {first_output:.1f} s after page open")
 

@@ -238,29 +238,62 @@ def test_full_distribution_supplies_package_files_without_the_carrier(
 UNCHECKED_312 = (PYC_MAGIC, PYC_UNCHECKED_HASH)
 
 
+#: Modules a learner's kernel imports (its start, pandas, a table, a chart, the exercises'
+#: checks): each ships compiled. Frozen modules (os, _collections_abc...) need no pyc.
+COMPILED = {
+    "python_stdlib.zip": ("json/__init__.py", "asyncio/base_events.py", "email/parser.py",
+                          "decimal.py", "csv.py"),
+    "pandas": ("pandas/core/frame.py", "pandas/io/formats/html.py", "pandas/io/sql.py",
+               "pandas/plotting/_matplotlib/core.py", "pandas/_testing/asserters.py"),
+    "matplotlib": ("matplotlib/pyplot.py", "matplotlib/backends/backend_agg.py"),
+    "matplotlib-inline": ("matplotlib_inline/backend_inline.py",),
+    "ipython": ("IPython/core/interactiveshell.py",),
+    "pygments": ("pygments/lexers/python.py",),
+}
+#: Modules no kernel imports unless a learner asks: they ship as source only, and cost no
+#: bytes of bytecode on a first visit.
+SOURCE_ONLY = {
+    "python_stdlib.zip": ("http/server.py", "tomllib/_parser.py"),
+    "pandas": ("pandas/io/formats/style.py",),
+    "matplotlib": ("matplotlib/backends/backend_pdf.py",),
+    "pygments": ("pygments/lexers/haskell.py",),
+    "fonttools": ("fontTools/ttLib/ttFont.py",),
+}
+
+
+def _pyc(source: str, *, legacy: bool) -> str:
+    if legacy:
+        return source + "c"
+    folder, _, name = source.rpartition("/")
+    return f"{folder}/__pycache__/{name[:-3]}.cpython-312.pyc".lstrip("/")
+
+
 @pytest.mark.slow
-def test_shipped_stdlib_has_an_unchecked_hash_pyc_beside_every_module(
+def test_shipped_stdlib_has_an_unchecked_hash_pyc_beside_each_module_a_kernel_imports(
     lite_build: LiteBuild,
 ) -> None:
     """zipimport looks for name.pyc beside name.py in the zip, not in __pycache__."""
     with zipfile.ZipFile(lite_build.path / PYODIDE_DIR / precompile.STDLIB) as stdlib:
         names = set(stdlib.namelist())
-        sources = sorted(n for n in names if n.endswith(".py"))
-        assert len(sources) > 500 and "os.py" in sources
-        missing = [n for n in sources if n + "c" not in names]
-        assert not missing, f"no pyc beside {missing[:5]}"
-        headers = {n: pyc_header(stdlib.read(n + "c")) for n in sources}
+        pycs = sorted(n for n in names if n.endswith(".pyc"))
+        assert len(pycs) > 150
+        assert [n for n in pycs if n[:-1] not in names] == []   # each beside its source
+        headers = {n: pyc_header(stdlib.read(n)) for n in pycs}
     assert {n: h for n, h in headers.items() if h != UNCHECKED_312} == {}
+    for source in COMPILED[precompile.STDLIB]:
+        assert _pyc(source, legacy=True) in names, source
+    for source in SOURCE_ONLY[precompile.STDLIB]:
+        assert source in names and _pyc(source, legacy=True) not in names, source
 
 
 @pytest.mark.slow
-def test_shipped_wheels_have_unchecked_hash_pycs_listed_in_their_record(
+def test_shipped_wheels_have_unchecked_hash_pycs_listed_in_their_record_for_what_a_kernel_imports(
     lite_build: LiteBuild,
 ) -> None:
     folder = lite_build.path / PYODIDE_DIR
     lock = json.loads((folder / LOCK_NAME).read_text("utf-8"))
     checked = 0
-    for entry in lock["packages"].values():
+    for name, entry in lock["packages"].items():
         if not entry["file_name"].endswith(".whl"):
             continue
         with zipfile.ZipFile(folder / entry["file_name"]) as wheel:
@@ -268,21 +301,23 @@ def test_shipped_wheels_have_unchecked_hash_pycs_listed_in_their_record(
             record_name = next((n for n in names if n.endswith(".dist-info/RECORD")), None)
             record = wheel.read(record_name).decode() if record_name else ""
             for source in sorted(n for n in names if n.endswith(".py")):
-                if is_skipped(tuple(source.split("/"))):
+                pyc = _pyc(source, legacy=False)
+                if pyc not in names:
                     continue
-                folder_name, _, file_name = source.rpartition("/")
-                pyc = f"{folder_name}/__pycache__/{file_name[:-3]}.cpython-312.pyc".lstrip("/")
-                assert pyc in names, f"{entry['file_name']}: no {pyc}"
+                assert not is_skipped(tuple(source.split("/"))), pyc
                 assert pyc_header(wheel.read(pyc)) == UNCHECKED_312, pyc
                 if record_name:
                     assert f"{pyc},," in record.splitlines(), f"{pyc} not in {record_name}"
                 checked += 1
+            for source in COMPILED.get(name, ()):
+                assert _pyc(source, legacy=False) in names, f"{entry['file_name']}: {source}"
+            for source in SOURCE_ONLY.get(name, ()):
+                assert source in names, f"{entry['file_name']}: no {source}"
+                assert _pyc(source, legacy=False) not in names, f"{entry['file_name']}: {source}"
         verify_sha256(folder / entry["file_name"], entry["sha256"],
                       label=entry["file_name"], source="shipped lock")  # fmt: skip
-    assert checked > 1500
-    with zipfile.ZipFile(folder / "pandas-3.1.1-cp312-cp312-pyemscripten_2024_0_wasm32.whl") as pd:
-        assert "pandas/core/__pycache__/frame.cpython-312.pyc" in pd.namelist()
-        assert not [n for n in pd.namelist() if n.startswith("pandas/tests/") and ".pyc" in n]
+    assert checked > 700
+    assert set(COMPILED) | set(SOURCE_ONLY) <= {precompile.STDLIB, *lock["packages"]}
 
 
 @pytest.mark.slow

@@ -159,7 +159,7 @@
     return progress;
   }
 
-  // "Downloading Python: 40% of 46 MB.", or null when there is nothing (more) to say.
+  // "Downloading Python: 40% of 42 MB.", or null when there is nothing (more) to say.
   function downloadText(progress) {
     if (!progress || progress.failed || !progress.total || progress.done >= progress.total) {
       return null;
