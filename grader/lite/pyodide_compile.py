@@ -3,8 +3,9 @@ the self-hosted Pyodide and writes matplotlib's font list.
 
 Never imported by the grader: `precompile.mjs` reads this file, runs it in Pyodide (the same
 Python 3.12 as the browser's, so the bytecode is what the browser would make) and calls
-`main` with the job that `grader.lite.precompile` wrote. It uses the standard library only
-(and matplotlib, which the script has Pyodide load for the font list).
+`main` with the job that `grader.lite.precompile` wrote. It uses the standard library only,
+and the packages the job has Pyodide load (matplotlib for the font list; the kernel's and
+the learners' packages for `workload`).
 
 Each `.py` file gets an unchecked hash-based pyc: Python loads it without looking at the
 source's timestamp (files unpacked from a wheel get a new one), and the source stays beside
