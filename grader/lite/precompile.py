@@ -190,8 +190,8 @@ def precompile_pyodide(
     )
     with tempfile.TemporaryDirectory(prefix="pyodide-precompile-") as temporary:
         work = Path(temporary)
-        job = write_job(folder, work, archives, matplotlib=matplotlib,
-                        kernel_wheels=kernel_wheels, lock=lock)
+        job = write_job(folder, work, archives, lock=lock, matplotlib=matplotlib,
+                        kernel_wheels=kernel_wheels)
         run_node(job, work / "job.json", node=node)
         files, fonts, imported = read_result(work, matplotlib=matplotlib)
         rewritten = work / "rewritten"
@@ -225,9 +225,9 @@ def write_job(
     work: Path,
     archives: list[Archive],
     *,
+    lock: dict[str, Any],
     matplotlib: str | None,
     kernel_wheels: tuple[Path, ...] = (),
-    lock: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Unpack `archives` into `work`; the job for precompile.mjs (read by pyodide_compile).
 
@@ -247,14 +247,12 @@ def write_job(
         (work / KERNEL_WHEELS).mkdir()
         for wheel in kernel_wheels:
             shutil.copy2(wheel, work / KERNEL_WHEELS / wheel.name)
-        shipped = set((lock or {}).get("packages", {}))
-        packages |= {name for name in WORKLOAD_PACKAGES if name in shipped}
+        packages |= {name for name in WORKLOAD_PACKAGES if name in lock["packages"]}
     return {
         "pyodide": str(folder.resolve()),
         "work": str(work),
         "mount": MOUNT,
         "packages": sorted(packages),
-        "workload": bool(kernel_wheels),
         "kernel_wheels": [f"{MOUNT}/{KERNEL_WHEELS}/{wheel.name}" for wheel in kernel_wheels],
         "archives": [
             {"name": a.name, "folder": a.name, "runtime": a.runtime, "legacy": a.legacy}

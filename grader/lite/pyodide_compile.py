@@ -13,10 +13,10 @@ it for tracebacks. The standard library is imported from a zip by zipimport, whi
 `name.pyc` beside `name.py` (not in `__pycache__`); wheels are unpacked into site-packages,
 where the import system looks in `__pycache__`.
 
-With a workload in the job, only the modules a learner's kernel imports are compiled: the
+With kernel wheels in the job, only the modules a learner's kernel imports are compiled: the
 job's packages and kernel wheels are installed here as the browser installs them, `workload`
 runs (the kernel's start, then what exercises do), and a `.py` gets a pyc only if it was
-imported. The rest (pygments' lexers, fontTools, pandas' Excel readers...) would cost
+imported. The rest (pygments' lexers, fontTools, matplotlib's other backends...) would cost
 learners bytes on their first visit for modules they may never import; if one is imported,
 the browser compiles it then, as it did before.
 """
@@ -85,8 +85,8 @@ def workload() -> None:
 
 def imported_files(job: dict[str, Any]) -> set[str] | None:
     """The files of every module the workload imports (as the browser names them), or None
-    when the job has no workload (compile everything)."""
-    if not job.get("workload"):
+    when the job names no kernel wheels (compile everything)."""
+    if not job["kernel_wheels"]:
         return None
     target = site.getsitepackages()[0]
     for wheel in job["kernel_wheels"]:  # pure wheels piplite installs in the browser

@@ -13,7 +13,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from grader.content.catalogue import Exercise
-from grader.lite.jupyterlite import STORAGE_NAME
+from grader.lite.jupyterlite import KERNEL_WHEEL_NAMES, STORAGE_NAME
+from grader.lite.versions import PIPLITE_WHEELS
 from grader.sitebuild.build import expose_app
 from grader.sitebuild.controls import LITE_DIR, tryit_html
 
@@ -33,7 +34,7 @@ CELLS = (
     "import importlib.util, os, sys, zipfile\n"
     "ZIP = '/lib/python312.zip/'\n"
     "stdlib = set(zipfile.ZipFile(ZIP[:-1]).namelist())\n"
-    "own = ('pyodide_kernel', 'piplite', 'ipykernel', 'comm')\n"
+    f"own = {(*KERNEL_WHEEL_NAMES, *(wheel.name for wheel in PIPLITE_WHEELS))!r}\n"
     "missing = []\n"
     "for name, module in list(sys.modules.items()):\n"
     "    file = getattr(module, '__file__', None)\n"
