@@ -247,6 +247,12 @@ def _waiting_in_broker() -> int:
     return get_broker().queue_size() or 0
 
 
+def _queued_long_ago(now: Any) -> Q:
+    """Queued longer than the grace a cluster has to start a task it took."""
+    return Q(status=SubmissionStatus.QUEUED,
+             queued_at__lt=now - timedelta(seconds=QUEUE_TAKEN_GRACE_SECONDS))
+
+
 def _lost_queued(now: Any) -> list[uuid.UUID]:
     """Queued submissions whose task a cluster took and lost. The broker delivers in order,
     so the newest `waiting` queued submissions may still be in it; older ones were taken.
@@ -257,8 +263,7 @@ def _lost_queued(now: Any) -> list[uuid.UUID]:
         "-queued_at", "-created_at")
     waiting = _waiting_in_broker()
     maybe_in_broker = set(queued.values_list("pk", flat=True)[:waiting]) if waiting else set()
-    taken_long_ago = queued.filter(queued_at__lt=now - timedelta(
-        seconds=QUEUE_TAKEN_GRACE_SECONDS)).values_list("pk", flat=True)
+    taken_long_ago = queued.filter(_queued_long_ago(now)).values_list("pk", flat=True)
     return [pk for pk in taken_long_ago if pk not in maybe_in_broker]
 
 
@@ -268,8 +273,7 @@ def _still_lost(now: Any) -> Q:
     as the rows are locked, so that a row a worker claims meanwhile is left to that worker."""
     stale = now - timedelta(seconds=settings.ACADEMY_STALE_AFTER_SECONDS)
     return (Q(status=SubmissionStatus.RECEIVED, created_at__lt=now - timedelta(seconds=30))
-            | Q(status=SubmissionStatus.QUEUED,
-                queued_at__lt=now - timedelta(seconds=QUEUE_TAKEN_GRACE_SECONDS))
+            | _queued_long_ago(now)
             | Q(status=SubmissionStatus.GRADING, started_at__lt=stale))
 
 
